@@ -1,0 +1,115 @@
+"""Escaping scraped text for the Markdown the converter writes.
+
+The converter is the first line of defence (QUALITY.md, markup cases 1-6):
+every string it did not create goes through one of these functions before it
+reaches a page.  The Markdown extensions enabled in ``mkdocs.yml`` decide what
+is significant; ``pymdownx.escapeall`` is enabled so that a backslash makes
+*any* punctuation literal, which keeps these rules short and uniform.
+
+Rules (kept readable: only what Markdown would interpret is escaped):
+
+* ``&``, ``<`` and ``>`` become entities everywhere, so raw HTML, entity
+  tricks (``&lt;script&gt;`` stays visible as written) and autolinks are dead.
+* Inline syntax characters (backslash, backtick, ``*``, ``_``, ``[``, ``]``,
+  ``|``, ``!`` before ``[``) get a backslash.
+* Block syntax at the start of a line (headings, lists, quotes, fences,
+  admonitions ``!!!``/``???``, tables, setext underlines, snippets ``--8<--``,
+  indented code) gets a backslash before its first character.
+* Extension syntax that the site does not enable (``==mark==``, ``++kbd++``,
+  ``:emoji:``, ``$math$``, critic marks, attribute lists ``{: }``) is plain
+  text already; its characters are still escaped when doubled so that turning
+  such an extension on later cannot bring it to life.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Characters that start inline Markdown constructs in the enabled extensions.
+_INLINE = re.compile(r"([\\`*_\[\]|])")
+# Doubled markers of pymdownx inline extensions (mark, insert, caret, tilde,
+# critic) and attribute-list / template braces: escape each character.
+_DOUBLED = re.compile(r"(==|\+\+|\^\^|~~|\{\{|\}\}|\{%|%\}|\{:|\{[-+~=>]|[-+~=<]\}|\$)")
+# Emoji shortcodes ``:name:``.
+_EMOJI = re.compile(r":(?=[A-Za-z0-9_+-]+:)")
+# A line that Markdown would treat as block syntax.
+_BLOCK_START = re.compile(r"^(\s*)([#>+\-=~!?/:|]|\d+[.)]|\*|`{3,}|\[)")
+
+
+def escape_html(text: str) -> str:
+    """Entity-escape the three characters that make HTML live."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _escape_each(match: re.Match[str]) -> str:
+    return "".join("\\" + ch for ch in match.group(0))
+
+
+def escape_inline(text: str) -> str:
+    """Escape a run of scraped text for use inside a Markdown paragraph.
+
+    Newlines are kept; use :func:`escape_block` for multi-line text so that
+    each line's start is also neutralised.
+    """
+    text = escape_html(text)
+    text = _INLINE.sub(r"\\\1", text)
+    text = _DOUBLED.sub(_escape_each, text)
+    return _EMOJI.sub(r"\\:", text)
+
+
+def escape_line_start(line: str) -> str:
+    """Neutralise block syntax at the start of one already-escaped line."""
+    stripped = line.lstrip(" \t")
+    match = _BLOCK_START.match(stripped)
+    if match:
+        stripped = "\\" + stripped
+    return stripped
+
+
+def escape_block(text: str) -> str:
+    """Escape multi-line scraped prose: every line inline- and start-escaped.
+
+    Leading indentation is dropped (four spaces would start a code block).
+    """
+    lines = escape_inline(text).split("\n")
+    return "\n".join(escape_line_start(line) for line in lines)
+
+
+def code_span(text: str) -> str:
+    """An inline code span holding ``text`` literally, whatever backticks it has."""
+    text = text.replace("\n", " ")
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    ticks = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
+
+
+def code_fence(code: str, language: str = "text") -> str:
+    """A fenced code block holding ``code`` literally.
+
+    The fence is one backtick longer than the longest backtick run inside the
+    code, so ``` or ~~~ or ``</code></pre>`` in the code cannot close it.
+    """
+    longest = max((len(m) for m in re.findall(r"`+", code)), default=0)
+    fence = "`" * max(3, longest + 1)
+    language = re.sub(r"[^a-z0-9+-]", "", language.lower()) or "text"
+    body = code.rstrip("\n")
+    return f"{fence}{language}\n{body}\n{fence}"
+
+
+def link_text(text: str) -> str:
+    """Escape text that the converter puts inside ``[...]`` of a link it made."""
+    return escape_inline(text.replace("\n", " "))
+
+
+_SAFE_URL = re.compile(r"^https?://[^\s<>\"'`\\()\[\]{}|^]+$", re.IGNORECASE)
+
+
+def safe_url(url: str) -> str | None:
+    """Return ``url`` when it is a plain http(s) URL safe to emit as a link
+    destination, else ``None``.  Scraped ``javascript:``/``data:`` URLs and any
+    URL with characters that could break out of ``(...)`` are refused."""
+    url = url.strip()
+    if _SAFE_URL.match(url):
+        return url
+    return None

@@ -1,0 +1,130 @@
+"""Typed, frozen records passed between pipeline stages.
+
+Data flows one way (see DESIGN.md):
+
+    read -> Thread -> clean -> Thread -> merge -> [Thread]
+         -> enrich -> Facts -> relate -> Related -> render -> PageDoc -> write
+
+No stage mutates a record; a stage that changes something returns a new one
+(``dataclasses.replace``).  Every field holds plain, hashable Python values so
+that records can be compared, sorted and hashed deterministically.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+
+@dataclass(frozen=True, order=True)
+class Source:
+    """Where a record came from, so that warnings can name file and line."""
+
+    path: str
+    line: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+@dataclass(frozen=True)
+class Post:
+    """One post of a thread after the question: a reply or a comment.
+
+    ``body`` is cleaned plain text (never Markdown or HTML).  ``role`` is the
+    forum's badge ("DTS Engineer", "Apple Staff", "Frameworks Engineer") or "".
+    """
+
+    author: str = ""
+    role: str = ""
+    date: str = ""
+    body: str = ""
+    accepted: bool = False
+    post_id: str = ""
+    is_comment: bool = False
+
+
+@dataclass(frozen=True)
+class Thread:
+    """One forum thread as read from an input, before enrichment.
+
+    ``key`` is the identity used by merge: ``id:<numeric id>`` when the
+    thread's forum id is known, else ``title:<title as scraped>``.
+    ``body`` is the question (first post) as cleaned plain text.
+    ``activity`` keeps the raw listing label ("3w", "Feb ’26");
+    ``last_active`` is that label resolved against ``scraped_on``:
+    ``YYYY-MM-DD`` for day/week/hour labels, ``YYYY-MM`` for month labels,
+    ``""`` when unknown.
+    """
+
+    key: str
+    title: str
+    body: str = ""
+    forum: str = ""
+    url: str = ""
+    thread_id: str = ""
+    replies: int = 0
+    boosts: int = 0
+    views: int = 0
+    activity: str = ""
+    last_active: str = ""
+    scraped_on: str = ""
+    author: str = ""
+    created: str = ""
+    tags: tuple[str, ...] = ()
+    posts: tuple[Post, ...] = ()
+    locked: bool = False
+    source: Source = field(default_factory=lambda: Source(""))
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why a classification decision was made: which cue fired, and where."""
+
+    field: str  # "apis" | "platforms" | "os_versions" | "topics" | "symbols"
+    value: str  # e.g. "content-filter"
+    cue: str  # the words that fired, e.g. "NEFilterDataProvider"
+    where: str  # "title" | "body" | "answer"
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What enrichment learned about a thread; every list is sorted/stable."""
+
+    apis: tuple[str, ...] = ()
+    platforms: tuple[str, ...] = ()
+    os_versions: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    symbols: tuple[str, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
+class Related:
+    """A link from one thread to another, with a reason a reader understands."""
+
+    slug: str
+    title: str
+    why: str
+    score: float = 0.0
+
+
+@dataclass(frozen=True)
+class Enriched:
+    """A merged thread with everything the renderer needs."""
+
+    thread: Thread
+    slug: str
+    facts: Facts = Facts()
+    related: tuple[Related, ...] = ()
+    asked_before: tuple[Related, ...] = ()  # near-duplicate group members
+
+
+@dataclass(frozen=True)
+class PageDoc:
+    """A page to write: ``path`` is relative to the content root (POSIX)."""
+
+    path: str
+    meta: Mapping[str, object]
+    body: str
