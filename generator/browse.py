@@ -1,0 +1,144 @@
+"""Browse pages: the shelves a reader walks to find a thread.
+
+One page per API family, platform and topic (threads newest first with
+counts), an "Unclassified" list so nothing is lost, the API × platform matrix
+on the home page, and the "All threads" table.  The sidebar nav lists these
+pages, never the individual threads (DESIGN.md).
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+from generator.escape import escape_inline, link_text, safe_url
+from generator.records import Enriched, PageDoc
+from generator.site_pages import all_threads_page, home_page, thread_table
+from generator.taxonomy import Taxonomy, load_taxonomy
+
+API_DIR = "apis"
+PLATFORM_DIR = "platforms"
+TOPIC_DIR = "topics"
+UNCLASSIFIED_PATH = "unclassified.md"
+
+
+def platform_file(platform_id: str) -> str:
+    return f"{PLATFORM_DIR}/{platform_id.lower()}.md"
+
+
+def _shelf_page(
+    path: str,
+    title: str,
+    intro: list[str],
+    items: Sequence[Enriched],
+    families: dict[str, str],
+) -> PageDoc:
+    from_dir = path.rsplit("/", 1)[0] if "/" in path else ""
+    parts = [f"# {escape_inline(title)}", *intro]
+    if items:
+        parts.append(f"{len(items)} threads, newest activity first.")
+        parts.append(thread_table(items, from_dir, families=families))
+    else:
+        parts.append("No thread in the knowledge base is filed here yet.")
+    meta = {"title": title, "search": {"exclude": True}}
+    return PageDoc(path, meta, "\n\n".join(parts) + "\n")
+
+
+def _members(items: Sequence[Enriched], pick: Callable[[Enriched], Sequence[str]], value: str) -> list[Enriched]:
+    return [item for item in items if value in pick(item)]
+
+
+def family_pages(items: Sequence[Enriched], taxonomy: Taxonomy, names: dict[str, str]) -> list[PageDoc]:
+    pages = []
+    for family in taxonomy.families:
+        intro = [escape_inline(family.description)]
+        doc = safe_url(family.doc_url)
+        if doc:
+            intro.append(f"Apple documentation: [{link_text(family.name)}]({doc})")
+        if family.platforms:
+            platform_links = ", ".join(
+                f"[{escape_inline(p)}](../{platform_file(p)})" for p in family.platforms
+            )
+            intro.append(f"Available on: {platform_links}")
+        members = _members(items, lambda i: i.facts.apis, family.id)
+        pages.append(_shelf_page(f"{API_DIR}/{family.id}.md", family.name, intro, members, names))
+    return pages
+
+
+def platform_pages(items: Sequence[Enriched], taxonomy: Taxonomy, names: dict[str, str]) -> list[PageDoc]:
+    pages = []
+    for platform in taxonomy.platforms:
+        members = _members(items, lambda i: i.facts.platforms, platform.id)
+        intro = [f"Threads about Network Extension on {escape_inline(platform.name)}."]
+        pages.append(_shelf_page(platform_file(platform.id), platform.name, intro, members, names))
+    return pages
+
+
+def topic_pages(items: Sequence[Enriched], taxonomy: Taxonomy, names: dict[str, str]) -> list[PageDoc]:
+    pages = []
+    for topic in taxonomy.topics:
+        members = _members(items, lambda i: i.facts.topics, topic.id)
+        intro = [escape_inline(topic.description)]
+        pages.append(_shelf_page(f"{TOPIC_DIR}/{topic.id}.md", topic.name, intro, members, names))
+    return pages
+
+
+def unclassified_page(items: Sequence[Enriched], names: dict[str, str]) -> PageDoc:
+    members = [item for item in items if not item.facts.apis]
+    intro = [
+        "Threads the classifier could not file under any Network Extension API family "
+        "(off-topic posts, or questions too general to place). Nothing is lost: they are listed here."
+    ]
+    return _shelf_page(UNCLASSIFIED_PATH, "Unclassified", intro, members, names)
+
+
+def matrix(items: Sequence[Enriched], taxonomy: Taxonomy) -> str:
+    """API × platform table on the home page; each count links to its list."""
+    platforms = [p.id for p in taxonomy.platforms]
+    header = "| API | " + " | ".join(platforms) + " | All |"
+    rule = "|---|" + "--:|" * (len(platforms) + 1)
+    rows = [header, rule]
+    for family in taxonomy.families:
+        members = _members(items, lambda i: i.facts.apis, family.id)
+        if not members:
+            continue
+        cells = [f"[{link_text(family.name)}]({API_DIR}/{family.id}.md)"]
+        for platform in platforms:
+            count = sum(1 for item in members if platform in item.facts.platforms)
+            cells.append(f"[{count}]({platform_file(platform)})" if count else "·")
+        cells.append(f"[{len(members)}]({API_DIR}/{family.id}.md)")
+        rows.append("| " + " | ".join(cells) + " |")
+    unclassified = sum(1 for item in items if not item.facts.apis)
+    rows.append(
+        f"| [Unclassified]({UNCLASSIFIED_PATH}) | " + " | ".join("" for _ in platforms) + f" | [{unclassified}]({UNCLASSIFIED_PATH}) |"
+    )
+    return "\n".join(rows)
+
+
+def browse_pages(items: Sequence[Enriched], taxonomy: Taxonomy | None = None) -> list[PageDoc]:
+    taxonomy = taxonomy or load_taxonomy()
+    names = {family.id: family.name for family in taxonomy.families}
+    forums = sorted({item.thread.forum for item in items if item.thread.forum})
+    return [
+        home_page(items, matrix(items, taxonomy), forums),
+        all_threads_page(items, names),
+        *family_pages(items, taxonomy, names),
+        *platform_pages(items, taxonomy, names),
+        *topic_pages(items, taxonomy, names),
+        unclassified_page(items, names),
+    ]
+
+
+def sidebar_nav(taxonomy: Taxonomy | None = None) -> list[object]:
+    """The sidebar: home, all threads, and one entry per family, platform and
+    topic — generated from the taxonomy, so a new family needs no edit of
+    mkdocs.yml.  Written to ``content/.forum-kb/nav.yml``, which mkdocs.yml
+    INHERITs."""
+    taxonomy = taxonomy or load_taxonomy()
+    return [
+        {"Home": "index.md"},
+        {"All threads": "all.md"},
+        {"APIs": [{family.name: f"{API_DIR}/{family.id}.md"} for family in taxonomy.families]},
+        {"Platforms": [{platform.name: platform_file(platform.id)} for platform in taxonomy.platforms]},
+        {"Topics": [{topic.name: f"{TOPIC_DIR}/{topic.id}.md"} for topic in taxonomy.topics]},
+        {"Unclassified": UNCLASSIFIED_PATH},
+    ]

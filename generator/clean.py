@@ -1,0 +1,106 @@
+"""The clean stage: untrusted text -> normalised plain text.
+
+Rules, applied in this order to every title, body, author and label
+(QUALITY.md cases 8 and 18).  The text is *never* interpreted as Markdown or
+HTML here: escaping is the renderer's job.
+
+1. Line breaks: CRLF, lone CR, U+0085 (NEL), U+2028 and U+2029 become LF.
+2. Mojibake is repaired with ``ftfy`` (``Itâ€™s`` -> ``It’s``), which also
+   drops terminal escapes.  Curly quotes, ligatures and full-width forms are
+   kept as written.  HTML entities are *not* decoded: ``&lt;b&gt;`` and
+   ``&amp;amp;`` in a text scrape are what the author typed and are shown as
+   written; feeds decode their HTML exactly once in their reader.
+3. Unicode NFC.
+4. Removed: C0/C1 control characters (NUL included) except LF and TAB, lone
+   surrogates, bidi embeddings/overrides/isolates (U+202A–U+202E,
+   U+2066–U+2069, U+200E, U+200F, U+061C), and invisible zero-width
+   characters (U+200B, U+2060, U+FEFF, U+00AD).  ZWJ/ZWNJ stay: emoji and
+   several scripts need them.
+5. Titles and other one-line fields: every run of whitespace becomes one
+   space, trimmed.  Bodies: trailing spaces trimmed per line, TAB kept
+   (code), at most one blank line in a row, no leading/trailing blank lines.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import ftfy
+
+from generator.records import Post, Thread
+
+_FTFY = ftfy.TextFixerConfig(
+    unescape_html=False,
+    uncurl_quotes=False,
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    normalization="NFC",
+    explain=False,
+)
+_LINE_BREAKS = re.compile("\r\n|[\r\u0085\u2028\u2029]")
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff"
+    "\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c"
+    "\u200b\u2060\ufeff\u00ad]"
+)
+_BLANK_RUNS = re.compile(r"\n{3,}")
+_SPACES = re.compile(r"\s+")
+# ftfy's own limit on how much text it examines per call, with headroom: a
+# 5 MB body is fixed in slices so that it finishes in bounded time.
+_FTFY_SLICE = 200_000
+
+
+def _fix(text: str) -> str:
+    text = _LINE_BREAKS.sub("\n", text)
+    # Lone surrogates cannot reach ftfy's encoder; drop them first.
+    text = re.sub("[\ud800-\udfff]", "", text)
+    if len(text) > _FTFY_SLICE:
+        text = "".join(
+            ftfy.fix_text(text[i : i + _FTFY_SLICE], _FTFY)
+            for i in range(0, len(text), _FTFY_SLICE)
+        )
+    else:
+        text = ftfy.fix_text(text, _FTFY)
+    return _INVISIBLE.sub("", text)
+
+
+def clean_line(text: str) -> str:
+    """A one-line field: normalised, whitespace collapsed, trimmed."""
+    return _SPACES.sub(" ", _fix(text).replace("\t", " ")).strip()
+
+
+def clean_body(text: str) -> str:
+    """A multi-line field: normalised, lines right-trimmed, blank runs folded."""
+    lines = [line.rstrip() for line in _fix(text).split("\n")]
+    return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip("\n")
+
+
+def clean_post(post: Post) -> Post:
+    return dataclasses.replace(
+        post,
+        author=clean_line(post.author),
+        role=clean_line(post.role),
+        date=clean_line(post.date),
+        body=clean_body(post.body),
+        post_id=clean_line(post.post_id),
+    )
+
+
+def clean_thread(thread: Thread) -> Thread:
+    """Every scraped string of a thread, cleaned.  ``key`` is left alone: it
+    is an identity, never displayed, and keeps titles that differ only in
+    Unicode normal form apart."""
+    return dataclasses.replace(
+        thread,
+        title=clean_line(thread.title),
+        body=clean_body(thread.body),
+        forum=clean_line(thread.forum),
+        url=clean_line(thread.url),
+        thread_id=clean_line(thread.thread_id),
+        activity=clean_line(thread.activity),
+        author=clean_line(thread.author),
+        created=clean_line(thread.created),
+        tags=tuple(tag for tag in (clean_line(t) for t in thread.tags) if tag),
+        posts=tuple(clean_post(post) for post in thread.posts),
+    )

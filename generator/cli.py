@@ -1,0 +1,129 @@
+"""The ``kb`` command line (also ``python -m generator``).
+
+Exit codes: 0 success; 1 some input was skipped and ``--strict`` was given;
+2 unusable input or configuration (nothing in the content folder changed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from generator.dates import parse_iso_day
+from generator.readers.errors import InputError
+from generator.records import Source
+from generator.write import WriteError
+
+EXAMPLES = """\
+examples:
+  kb convert                         convert data/ into content/
+  kb convert data/extra.txt --out /tmp/kb-content
+  kb convert scrape.txt --as-of 2026-03-16 --strict
+  kb build                           convert, then build site/ with MkDocs
+  kb stats                           threads per API family, platform, topic
+"""
+
+
+class UsageError(Exception):
+    """Bad configuration or arguments: exit code 2."""
+
+
+def _day(value: str) -> str:
+    day = parse_iso_day(value)
+    if day is None or len(value.strip()) != 10:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {value!r}")
+    return day.isoformat()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kb",
+        description="forum-kb: turn scraped Apple Developer Forums threads into a static knowledge base.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add_convert_options(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("inputs", nargs="*", type=Path, metavar="INPUT",
+                         help="input files or folders (default: data/)")
+        sub.add_argument("--out", type=Path, default=Path("content"), help="content folder (default: content/)")
+        sub.add_argument("--as-of", type=_day, default=None, metavar="YYYY-MM-DD",
+                         help="scrape date for relative activity labels (overrides .meta.yaml sidecars)")
+        sub.add_argument("--strict", action="store_true", help="exit 1 when any entry was skipped or repaired")
+        sub.add_argument("-q", "--quiet", action="store_true", help="print only the summary line")
+
+    convert = commands.add_parser(
+        "convert", help="convert scraped inputs into Markdown pages",
+        description="Read listings (and other supported inputs), write one page per thread into --out.",
+        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_convert_options(convert)
+
+    build = commands.add_parser(
+        "build", help="convert, then build the site with MkDocs (--strict) and check it",
+        description="Run `kb convert`, then `mkdocs build --strict`, then the post-build checks.",
+    )
+    add_convert_options(build)
+    build.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="MkDocs config (default: mkdocs.yml)")
+    build.add_argument("--site", type=Path, default=Path("site"), help="site folder (default: site/)")
+
+    stats = commands.add_parser("stats", help="count threads per API family, platform and topic")
+    stats.add_argument("content", nargs="?", type=Path, default=Path("content"), help="content folder")
+    return parser
+
+
+def _print_warning(source: Source, message: str) -> None:
+    print(f"warning: {source}: {message}", file=sys.stderr)
+
+
+def run_convert(args: argparse.Namespace) -> int:
+    from generator.pipeline import convert
+
+    inputs = args.inputs or [Path("data")]
+    summary = convert(inputs, args.out, as_of=args.as_of or "", warn=None if args.quiet else _print_warning)
+    print(f"kb convert: {summary.line()}")
+    if args.strict and summary.warnings:
+        return 1
+    return 0
+
+
+def run_build(args: argparse.Namespace) -> int:
+    from generator.build import build_site
+
+    status = run_convert(args)
+    build_site(args.config, args.site)
+    return status
+
+
+def run_stats(args: argparse.Namespace) -> int:
+    from generator.stats import format_stats, read_stats
+
+    print(format_stats(read_stats(args.content)))
+    return 0
+
+
+COMMANDS = {"convert": run_convert, "build": run_build, "stats": run_stats}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except InputError as error:
+        print(f"kb: error: {error}", file=sys.stderr)
+        print("kb: nothing was written; fix the input above and run again.", file=sys.stderr)
+        return 2
+    except (WriteError, UsageError) as error:
+        print(f"kb: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("kb: interrupted; every page is either old or new, never half-written.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

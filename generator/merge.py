@@ -1,0 +1,112 @@
+"""The merge stage: every record of the same thread -> one thread.
+
+A thread is identified by its forum id when any record knows it, else by its
+title as scraped.  A record without an id joins the id-bearing group that has
+exactly the same cleaned title.  Within a group the result keeps the best of
+each record, whatever the input order:
+
+* counts (replies, boosts, views): the highest of each;
+* activity and last_active: from the record with the newest ``last_active``;
+* title: from the record with the highest counts and newest activity (the
+  *winner*), ties broken by the text itself so the choice never depends on
+  input order;
+* body: the longest non-empty body (a listing excerpt loses to a full post);
+* url, thread_id, author, created, forum: the first non-empty value in
+  winner order; tags: the union, sorted; posts: the record with most posts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Iterable
+
+from generator.records import Thread
+
+
+@dataclasses.dataclass(frozen=True)
+class MergedThread:
+    """A merged thread and every identity key it was seen under."""
+
+    thread: Thread
+    keys: tuple[str, ...]
+    sources: int
+
+
+def _rank(thread: Thread) -> tuple:
+    """Sort key: best record first.  Every field takes part, so two different
+    records never tie and the order is total."""
+    return (
+        -(thread.replies + thread.views + thread.boosts),
+        _negated(thread.last_active),
+        -len(thread.posts),
+        -len(thread.body),
+        thread.title,
+        thread.body,
+        thread.key,
+        str(thread.source),
+    )
+
+
+def _negated(text: str) -> tuple[int, ...]:
+    return tuple(-ord(ch) for ch in text) + (1,)
+
+
+def _group(threads: Iterable[Thread]) -> list[list[Thread]]:
+    by_id: dict[str, list[Thread]] = {}
+    by_title: dict[str, list[Thread]] = {}
+    for thread in threads:
+        if thread.thread_id:
+            by_id.setdefault(thread.thread_id, []).append(thread)
+        else:
+            by_title.setdefault(thread.key, []).append(thread)
+    id_for_title: dict[str, str] = {}
+    for thread_id in sorted(by_id):
+        for thread in sorted(by_id[thread_id], key=_rank):
+            id_for_title.setdefault(thread.title, thread_id)
+    groups = {f"id:{thread_id}": records for thread_id, records in by_id.items()}
+    for key, records in by_title.items():
+        target = id_for_title.get(records[0].title)
+        if target is not None:
+            groups[f"id:{target}"].extend(records)
+        else:
+            groups[key] = records
+    return [groups[key] for key in sorted(groups)]
+
+
+def merge_group(records: list[Thread]) -> MergedThread:
+    ordered = sorted(records, key=_rank)
+    winner = ordered[0]
+    newest = max(ordered, key=lambda t: (t.last_active, t.activity, _rank(t)[2:]))
+    body = max((t.body for t in ordered), key=lambda b: (len(b), b))
+    most_posts = min(ordered, key=lambda t: (-len(t.posts), _rank(t)))
+
+    def first(field: str) -> str:
+        return next((getattr(t, field) for t in ordered if getattr(t, field)), "")
+
+    thread_id = first("thread_id")
+    merged = dataclasses.replace(
+        winner,
+        key=f"id:{thread_id}" if thread_id else winner.key,
+        body=body,
+        replies=max(t.replies for t in ordered),
+        boosts=max(t.boosts for t in ordered),
+        views=max(t.views for t in ordered),
+        activity=newest.activity,
+        last_active=newest.last_active,
+        scraped_on=max(t.scraped_on for t in ordered),
+        url=first("url"),
+        thread_id=thread_id,
+        author=first("author"),
+        created=first("created"),
+        forum=first("forum"),
+        tags=tuple(sorted({tag for t in ordered for tag in t.tags})),
+        posts=most_posts.posts,
+        locked=any(t.locked for t in ordered),
+    )
+    keys = tuple(sorted({t.key for t in ordered} | {merged.key}))
+    return MergedThread(merged, keys, len(ordered))
+
+
+def merge_threads(threads: Iterable[Thread]) -> list[MergedThread]:
+    """Merge duplicates; the result is sorted by key, independent of input order."""
+    return [merge_group(group) for group in _group(threads)]

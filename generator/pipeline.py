@@ -1,0 +1,169 @@
+"""The conversion pipeline: inputs -> pages under the content root.
+
+    read -> clean -> merge -> slugs -> enrich -> relate -> render -> write
+
+Every stage but ``write`` is pure; the pipeline only wires them together and
+collects warnings.  One bad thread never stops the others: a thread whose
+enrichment or rendering raises is reported and set aside.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from pathlib import Path
+from typing import Callable, Sequence
+
+from generator.classify import classify
+from generator.clean import clean_thread
+from generator.merge import MergedThread, merge_threads
+from generator.readers import read_inputs
+from generator.records import Enriched, PageDoc, Related, Source, Thread
+from generator.relate import RelateItem, near_duplicates, relate
+from generator.render import render_thread
+import yaml
+
+from generator.browse import browse_pages, sidebar_nav
+from generator.slugs import assign_slugs
+from generator.write import WriteReport, run_lock, write_pages, write_state_file
+
+UNTITLED = "Untitled thread"
+
+
+@dataclasses.dataclass
+class RunSummary:
+    files: int = 0
+    entries: int = 0
+    threads: int = 0
+    pages: int = 0
+    skipped: int = 0
+    warnings: list[str] = dataclasses.field(default_factory=list)
+    report: WriteReport = dataclasses.field(default_factory=WriteReport)
+    timings: dict[str, float] = dataclasses.field(default_factory=dict)
+
+    def line(self) -> str:
+        r = self.report
+        return (
+            f"read {self.entries} entries from {self.files} file(s), merged into {self.threads} threads; "
+            f"pages: {len(r.written)} written, {len(r.unchanged)} unchanged, {len(r.removed)} removed, "
+            f"{len(r.protected)} protected; {self.skipped} skipped, {len(self.warnings)} warning(s)"
+        )
+
+
+class _Timer:
+    def __init__(self, timings: dict[str, float]) -> None:
+        self.timings = timings
+        self.started = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.timings[stage] = self.timings.get(stage, 0.0) + now - self.started
+        self.started = now
+
+
+def prepare(thread: Thread) -> Thread:
+    """Clean one thread; a title that cleans to nothing gets a placeholder."""
+    cleaned = clean_thread(thread)
+    if not cleaned.title:
+        cleaned = dataclasses.replace(cleaned, title=UNTITLED)
+    return cleaned
+
+
+def enrich(merged: Sequence[MergedThread], slugs: dict[str, str], warn: Callable[[Source, str], None]) -> list[Enriched]:
+    items: list[Enriched] = []
+    for entry in merged:
+        thread = entry.thread
+        try:
+            facts = classify(thread)
+        except Exception as error:  # one bad thread never stops the others
+            warn(thread.source, f"thread set aside: classification failed ({type(error).__name__}: {error})")
+            continue
+        items.append(Enriched(thread=thread, slug=slugs[thread.key], facts=facts))
+    return items
+
+
+def add_relations(items: list[Enriched], k: int = 5) -> list[Enriched]:
+    relate_items = [
+        RelateItem(
+            slug=item.slug,
+            title=item.thread.title,
+            text="\n".join([item.thread.body, *(post.body for post in item.thread.posts)]),
+            facts=item.facts,
+        )
+        for item in items
+    ]
+    related = relate(relate_items, k=k)
+    groups = near_duplicates(relate_items)
+    by_slug = {item.slug: item for item in items}
+    asked: dict[str, tuple[Related, ...]] = {}
+    for group in groups:
+        for slug in group:
+            others = [by_slug[other] for other in group if other != slug and other in by_slug]
+            asked[slug] = tuple(
+                Related(slug=other.slug, title=other.thread.title, why="asks the same question")
+                for other in others
+            )
+    return [
+        dataclasses.replace(item, related=related.get(item.slug, ()), asked_before=asked.get(item.slug, ()))
+        for item in items
+    ]
+
+
+def render_all(items: Sequence[Enriched], warn: Callable[[Source, str], None]) -> tuple[list[PageDoc], list[Enriched]]:
+    pages: list[PageDoc] = []
+    kept: list[Enriched] = []
+    for item in items:
+        try:
+            pages.append(render_thread(item))
+            kept.append(item)
+        except Exception as error:  # one bad thread never stops the others
+            warn(item.thread.source, f"thread set aside: rendering failed ({type(error).__name__}: {error})")
+    return pages, kept
+
+
+def build_corpus(threads: Sequence[Thread], warn: Callable[[Source, str], None]) -> list[Enriched]:
+    """Everything from cleaned, unmerged threads to enriched, related items."""
+    merged = merge_threads(prepare(thread) for thread in threads)
+    slugs = assign_slugs([(m.thread.key, m.thread.title) for m in merged])
+    return add_relations(enrich(merged, slugs, warn))
+
+
+def convert(
+    inputs: Sequence[Path],
+    out: Path,
+    *,
+    as_of: str = "",
+    warn: Callable[[Source, str], None] | None = None,
+) -> RunSummary:
+    """Read ``inputs``, write pages under ``out``.  Raises InputError (before
+    anything is written) when an input cannot be read at all."""
+    summary = RunSummary()
+    timer = _Timer(summary.timings)
+
+    def collect(source: Source, message: str) -> None:
+        summary.warnings.append(f"{source}: {message}")
+        if "set aside" in message:
+            summary.skipped += 1
+        if warn:
+            warn(source, message)
+
+    files, threads = read_inputs(inputs, warn=collect, as_of=as_of)
+    summary.files, summary.entries = len(files), len(threads)
+    timer.lap("read")
+    items = build_corpus(threads, collect)
+    timer.lap("enrich+relate")
+    pages, items = render_all(items, collect)
+    pages.extend(browse_pages(items))
+    summary.threads, summary.pages = len(items), len(pages)
+    timer.lap("render")
+    with run_lock(out):
+        # Stale pages are removed only when every input was read and held
+        # threads: an empty or truncated scrape deletes nothing.
+        complete = bool(threads) and not any("skipped" in w or "truncated" in w for w in summary.warnings)
+        summary.report = write_pages(out, pages, remove_stale=complete)
+        nav = yaml.safe_dump({"nav": sidebar_nav()}, sort_keys=False, allow_unicode=True)
+        write_state_file(out, "nav.yml", ("# Generated by kb convert from the taxonomy; do not edit.\n" + nav).encode())
+    timer.lap("write")
+    for path in summary.report.protected:
+        collect(Source(str(out / path)), "not overwritten: the file was edited by hand or not generated by kb")
+    return summary

@@ -1,0 +1,97 @@
+"""Input readers, one per format, chosen by content (not only by extension).
+
+``read_inputs(paths)`` expands folders, picks a reader per file, stamps each
+thread with its input's scrape date and resolves its activity label.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Sequence
+
+from generator.dates import resolve_activity
+from generator.readers import listing
+from generator.readers.errors import InputError, Warn
+from generator.readers.sidecar import is_sidecar, read_scrape_date
+from generator.readers.textfile import read_bytes
+from generator.records import Source, Thread
+
+Reader = Callable[..., Iterable[Thread]]
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    looks_like: Callable[[str], bool]
+    read: Reader
+    extensions: tuple[str, ...]
+
+
+def _formats() -> tuple[Format, ...]:
+    return (
+        Format("listing", listing.looks_like, listing.read_listing, (".txt",)),
+    )
+
+
+FORMATS = _formats()
+SKIPPED_NAMES = {"README", "README.md", "LICENSE"}
+HEAD_BYTES = 4096
+
+
+def expand_inputs(paths: Sequence[Path]) -> list[Path]:
+    """Files named directly, and every regular file inside named folders
+    (recursively, sorted; hidden files, sidecars and READMEs skipped)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                relative = child.relative_to(path)
+                if any(part.startswith(".") for part in relative.parts):
+                    continue
+                if child.is_file() and not is_sidecar(child) and child.name not in SKIPPED_NAMES:
+                    files.append(child)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise InputError(path, 0, "no such file or folder")
+    return files
+
+
+def detect_format(path: Path) -> Format:
+    head = read_bytes(path)[:HEAD_BYTES].decode("utf-8", errors="replace").lstrip("\ufeff")
+    for fmt in FORMATS:
+        if fmt.looks_like(head):
+            return fmt
+    for fmt in FORMATS:
+        if path.suffix.lower() in fmt.extensions:
+            return fmt
+    names = ", ".join(fmt.name for fmt in FORMATS)
+    raise InputError(path, 0, f"unrecognised input format (supported: {names})")
+
+
+def read_file(path: Path, *, warn: Warn, as_of: str = "") -> Iterator[Thread]:
+    """Every thread of one input file, dated against its scrape date."""
+    fmt = detect_format(path)
+    scraped_on = as_of or read_scrape_date(path)
+    for thread in fmt.read(path, warn=warn, scraped_on=scraped_on):
+        scraped = thread.scraped_on or scraped_on
+        last_active = thread.last_active
+        if not last_active and thread.activity:
+            last_active = resolve_activity(thread.activity, scraped)
+            if not last_active:
+                reason = "no scrape date (add a .meta.yaml sidecar or pass --as-of)" if not scraped else "unknown label"
+                warn(thread.source, f"activity {thread.activity!r} left unresolved: {reason}")
+        yield dataclasses.replace(thread, scraped_on=scraped, last_active=last_active)
+
+
+def read_inputs(paths: Sequence[Path], *, warn: Warn, as_of: str = "") -> tuple[list[Path], list[Thread]]:
+    files = expand_inputs(paths)
+    threads: list[Thread] = []
+    for path in files:
+        threads.extend(read_file(path, warn=warn, as_of=as_of))
+    return files, threads
+
+
+__all__ = ["InputError", "Source", "read_inputs", "read_file", "expand_inputs", "detect_format"]

@@ -1,0 +1,106 @@
+"""Index pages the converter writes beside the thread pages.
+
+Thread pages stay out of the sidebar nav (DESIGN.md: with every thread in the
+nav, 4,000 pages took 424 s and 5 GB); these pages list them instead.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from generator.escape import escape_inline, link_text
+from generator.records import Enriched, PageDoc
+from generator.render import display_title, thread_path
+
+ALL_THREADS_PATH = "all.md"
+
+
+def newest_first(items: Sequence[Enriched]) -> list[Enriched]:
+    """Newest activity first; a month-precision date sorts after the days of
+    that month; then most viewed; then slug, so the order is total."""
+    return sorted(
+        items,
+        key=lambda item: (
+            _descending(item.thread.last_active),
+            -item.thread.views,
+            item.slug,
+        ),
+    )
+
+
+def _descending(text: str) -> tuple[int, ...]:
+    return tuple(-ord(ch) for ch in text) + (0,)
+
+
+def thread_link(item: Enriched, from_dir: str = "") -> str:
+    target = thread_path(item.slug)
+    if from_dir:
+        depth = from_dir.strip("/").count("/") + 1
+        target = "../" * depth + target
+    return f"[{link_text(display_title(item.thread.title))}]({target})"
+
+
+def thread_table(items: Sequence[Enriched], from_dir: str = "", *, families: dict[str, str] | None = None) -> str:
+    """A Markdown table of threads, newest first."""
+    header = ["Thread", "Replies", "Views", "Last activity"]
+    if families is not None:
+        header.insert(1, "API")
+    rows = ["| " + " | ".join(header) + " |", "|" + "---|" * (len(header) - 2) + "--:|---|"]
+    if families is not None:
+        rows[1] = "|---|---|--:|--:|---|"
+    else:
+        rows[1] = "|---|--:|--:|---|"
+    for item in newest_first(items):
+        thread = item.thread
+        cells = [
+            thread_link(item, from_dir),
+            str(thread.replies),
+            str(thread.views),
+            escape_inline(thread.last_active or thread.activity or "—"),
+        ]
+        if families is not None:
+            names = [families.get(api, api) for api in item.facts.apis]
+            cells.insert(1, escape_inline(", ".join(names)) or "—")
+        rows.append("| " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
+def all_threads_page(items: Sequence[Enriched], families: dict[str, str]) -> PageDoc:
+    body = "\n\n".join(
+        [
+            "# All threads",
+            f"{len(items)} threads, newest activity first.",
+            thread_table(items, families=families),
+        ]
+    )
+    meta = {"title": "All threads", "search": {"exclude": True}}
+    return PageDoc(ALL_THREADS_PATH, meta, body + "\n")
+
+
+def home_page(items: Sequence[Enriched], matrix: str, forums: Sequence[str]) -> PageDoc:
+    newest = newest_first(items)[:10]
+    forum_list = ", ".join(escape_inline(forum) for forum in forums) or "the forums"
+    parts = [
+        "# forum-kb",
+        (
+            "A searchable knowledge base of Apple Developer Forums threads for engineers "
+            "who build VPN, content-filter, proxy and DNS apps with Network Extension. "
+            f"It holds **{len(items)} threads** from {forum_list}."
+        ),
+        "## How to use it",
+        "\n".join(
+            [
+                "- **Search** (press `/` or `s`): paste an error string (`NEFilterErrorDomain Code=1`), "
+                "an API symbol (`writePacketObjects`) or describe the problem (\"content filter SMB\").",
+                "- **Browse** by API family, platform or topic in the sidebar, or start from the matrix below.",
+                f"- **Scan** the [list of all threads]({ALL_THREADS_PATH}), newest activity first.",
+                "- Each thread page shows the question with its code recovered, where it was filed and why, "
+                "and the related threads worth reading next.",
+            ]
+        ),
+    ]
+    if matrix:
+        parts += ["## APIs by platform", matrix]
+    parts += ["## Latest activity", thread_table(newest)]
+    meta = {"title": "forum-kb", "search": {"exclude": True}}
+    return PageDoc("index.md", meta, "\n\n".join(parts) + "\n")

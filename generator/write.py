@@ -1,0 +1,171 @@
+"""The write stage: the only code that changes files under the content root.
+
+Promises (QUALITY.md cases 11-15):
+
+* Every generated page ends with an ownership marker,
+  ``<!-- forum-kb:sha256:<digest of everything above> -->``.  A file without a
+  valid marker is not the converter's — a person wrote it, or edited a
+  generated page — and is never overwritten or deleted (a warning says so).
+* A page is written to a temporary file in the same folder and moved into
+  place with ``os.replace``: an interrupted run leaves the old page or the new
+  one, never half of either.  A symlink at a destination is replaced by the
+  file, never followed.  Nothing is written outside the root, and a folder on
+  the way that is a symlink is refused.
+* A page whose bytes would not change is not rewritten (its mtime stays).
+* Stale pages (owned, unedited, no longer produced) are removed only when the
+  caller says the input was complete (``remove_stale=True``).
+* One run at a time: a lock file under ``<root>/.forum-kb/``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import errno
+import fcntl
+import hashlib
+import os
+import re
+from pathlib import Path, PurePosixPath
+from typing import Iterable, Iterator
+
+from generator.frontmatter import dump_frontmatter
+from generator.records import PageDoc
+
+STATE_DIR = ".forum-kb"
+MARKER_PREFIX = "<!-- forum-kb:sha256:"
+_MARKER = re.compile(r"\n<!-- forum-kb:sha256:([0-9a-f]{64}) -->\n\Z")
+
+
+class WriteError(Exception):
+    """The content root cannot be written safely; nothing more is written."""
+
+
+@dataclasses.dataclass
+class WriteReport:
+    written: list[str] = dataclasses.field(default_factory=list)
+    unchanged: list[str] = dataclasses.field(default_factory=list)
+    removed: list[str] = dataclasses.field(default_factory=list)
+    protected: list[str] = dataclasses.field(default_factory=list)  # not ours / edited
+
+
+def page_bytes(doc: PageDoc) -> bytes:
+    """The exact bytes of a generated page, marker included."""
+    text = dump_frontmatter(doc.meta) + "\n" + doc.body.rstrip("\n") + "\n"
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return (text + f"\n{MARKER_PREFIX}{digest} -->\n").encode("utf-8")
+
+
+def ownership(data: bytes) -> str:
+    """``"owned"`` (generated, unedited), ``"edited"`` (marker but the text
+    changed since) or ``"foreign"`` (no marker)."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "foreign"
+    match = _MARKER.search(text)
+    if not match:
+        return "foreign"
+    body = text[: match.start()] + "\n"
+    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
+    return "owned" if digest == match[1] else "edited"
+
+
+def safe_destination(root: Path, relative: str) -> Path:
+    """``root/relative`` after checking it stays inside ``root``."""
+    pure = PurePosixPath(relative)
+    if pure.is_absolute() or not pure.parts or any(part in {"", ".", ".."} for part in pure.parts):
+        raise WriteError(f"refusing to write outside the content folder: {relative!r}")
+    destination = root.joinpath(*pure.parts)
+    real_root = os.path.realpath(root)
+    real_parent = os.path.realpath(destination.parent)
+    if os.path.commonpath([real_root, real_parent]) != real_root:
+        raise WriteError(f"refusing to write {relative!r}: a folder on the way leads outside {root}")
+    return destination
+
+
+def _atomic_write(destination: Path, data: bytes) -> None:
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    temporary = destination.with_name(f".{destination.name}.{os.getpid()}.tmp")
+    try:
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        # os.replace renames over a symlink itself: the link is replaced, its
+        # target is never touched.
+        os.replace(temporary, destination)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+
+
+@contextlib.contextmanager
+def run_lock(root: Path) -> Iterator[None]:
+    """Hold ``<root>/.forum-kb/lock`` for the run; a second run fails fast."""
+    state = root / STATE_DIR
+    state.mkdir(parents=True, exist_ok=True)
+    with open(state / "lock", "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as error:
+            if error.errno in (errno.EAGAIN, errno.EACCES):
+                raise WriteError(f"another kb run holds {state / 'lock'}; try again when it ends") from None
+            raise
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def generated_pages(root: Path) -> Iterator[str]:
+    """Relative POSIX paths of Markdown files under root (state folder excluded)."""
+    for path in sorted(root.rglob("*.md")):
+        relative = path.relative_to(root)
+        if relative.parts[0] == STATE_DIR or path.is_symlink():
+            continue
+        yield relative.as_posix()
+
+
+def write_pages(root: Path, docs: Iterable[PageDoc], *, remove_stale: bool) -> WriteReport:
+    """Write ``docs`` under ``root`` with the promises above."""
+    report = WriteReport()
+    wanted: set[str] = set()
+    root.mkdir(parents=True, exist_ok=True)
+    for doc in sorted(docs, key=lambda d: d.path):
+        destination = safe_destination(root, doc.path)
+        wanted.add(doc.path)
+        data = page_bytes(doc)
+        if destination.is_symlink():
+            _atomic_write(destination, data)
+            report.written.append(doc.path)
+            continue
+        if destination.exists():
+            current = destination.read_bytes()
+            if current == data:
+                report.unchanged.append(doc.path)
+                continue
+            if ownership(current) != "owned":
+                report.protected.append(doc.path)
+                continue
+        _atomic_write(destination, data)
+        report.written.append(doc.path)
+    if remove_stale:
+        for relative in generated_pages(root):
+            if relative in wanted:
+                continue
+            path = root / relative
+            if ownership(path.read_bytes()) == "owned":
+                path.unlink()
+                report.removed.append(relative)
+    return report
+
+
+def write_state_file(root: Path, name: str, data: bytes) -> bool:
+    """Write ``<root>/.forum-kb/<name>`` atomically; False when unchanged.
+    The state folder belongs to the converter alone (MkDocs skips dot folders)."""
+    destination = safe_destination(root, f"{STATE_DIR}/{name}")
+    if destination.is_file() and not destination.is_symlink() and destination.read_bytes() == data:
+        return False
+    _atomic_write(destination, data)
+    return True
