@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +18,9 @@ def run_mkdocs(config: Path, site_dir: Path) -> None:
     if not config.is_file():
         raise BuildError(f"no MkDocs config at {config}; run kb from the project folder or pass --config")
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config), "-d", str(site_dir.resolve())]
-    result = subprocess.run(command, capture_output=True, text=True)
+    # Material prints an end-of-life banner on every build; it is not ours to show.
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    result = subprocess.run(command, capture_output=True, text=True, env=env)
     if result.returncode != 0:
         raise BuildError(f"mkdocs build --strict failed:\n{result.stderr.strip() or result.stdout.strip()}")
 

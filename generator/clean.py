@@ -76,6 +76,15 @@ def clean_body(text: str) -> str:
     return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip("\n")
 
 
+def identity_title(title: str) -> str:
+    """The title as an identity: invisible characters and whitespace runs
+    removed, but *not* NFC-normalised or repaired, so that titles differing
+    only in Unicode normal form stay distinct threads (QUALITY.md case 10)
+    while a stray BOM, CR or bidi mark does not split one thread in two."""
+    without = _INVISIBLE.sub("", _LINE_BREAKS.sub(" ", title))
+    return _SPACES.sub(" ", without.replace("\t", " ")).strip()
+
+
 def clean_post(post: Post) -> Post:
     return dataclasses.replace(
         post,
@@ -88,11 +97,14 @@ def clean_post(post: Post) -> Post:
 
 
 def clean_thread(thread: Thread) -> Thread:
-    """Every scraped string of a thread, cleaned.  ``key`` is left alone: it
-    is an identity, never displayed, and keeps titles that differ only in
-    Unicode normal form apart."""
+    """Every scraped string of a thread, cleaned.  A title key is rebuilt
+    with :func:`identity_title`; an id key is kept."""
+    key = thread.key
+    if key.startswith("title:"):
+        key = "title:" + identity_title(key[len("title:") :])
     return dataclasses.replace(
         thread,
+        key=key,
         title=clean_line(thread.title),
         body=clean_body(thread.body),
         forum=clean_line(thread.forum),
@@ -104,3 +116,15 @@ def clean_thread(thread: Thread) -> Thread:
         tags=tuple(tag for tag in (clean_line(t) for t in thread.tags) if tag),
         posts=tuple(clean_post(post) for post in thread.posts),
     )
+
+
+UNTITLED = "Untitled thread"
+
+
+def prepare(thread: Thread) -> Thread:
+    """Clean one thread; a title that cleans to nothing gets a placeholder
+    (its slug still differs from other untitled threads: it hashes the key)."""
+    cleaned = clean_thread(thread)
+    if not cleaned.title:
+        cleaned = dataclasses.replace(cleaned, title=UNTITLED)
+    return cleaned

@@ -91,10 +91,13 @@ def run_convert(args: argparse.Namespace) -> int:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    from generator.build import build_site
+    from generator.build import BuildError, build_site
 
     status = run_convert(args)
-    build_site(args.config, args.site)
+    try:
+        build_site(args.config, args.site)
+    except BuildError as error:
+        raise UsageError(str(error)) from None
     return status
 
 

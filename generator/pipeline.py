@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from generator.classify import classify
-from generator.clean import clean_thread
+from generator.clean import prepare
 from generator.merge import MergedThread, merge_threads
 from generator.readers import read_inputs
 from generator.records import Enriched, PageDoc, Related, Source, Thread
@@ -26,9 +26,6 @@ import yaml
 from generator.browse import browse_pages, sidebar_nav
 from generator.slugs import assign_slugs
 from generator.write import WriteReport, run_lock, write_pages, write_state_file
-
-UNTITLED = "Untitled thread"
-
 
 @dataclasses.dataclass
 class RunSummary:
@@ -59,14 +56,6 @@ class _Timer:
         now = time.perf_counter()
         self.timings[stage] = self.timings.get(stage, 0.0) + now - self.started
         self.started = now
-
-
-def prepare(thread: Thread) -> Thread:
-    """Clean one thread; a title that cleans to nothing gets a placeholder."""
-    cleaned = clean_thread(thread)
-    if not cleaned.title:
-        cleaned = dataclasses.replace(cleaned, title=UNTITLED)
-    return cleaned
 
 
 def enrich(merged: Sequence[MergedThread], slugs: dict[str, str], warn: Callable[[Source, str], None]) -> list[Enriched]:

@@ -13,6 +13,9 @@ from generator.records import Enriched, PageDoc
 from generator.render import display_title, thread_path
 
 ALL_THREADS_PATH = "all.md"
+# How many threads the home page lists (the seed fits whole; a big corpus
+# keeps a light home page and links to the full list).
+HOME_LATEST = 25
 
 
 def newest_first(items: Sequence[Enriched]) -> list[Enriched]:
@@ -78,7 +81,7 @@ def all_threads_page(items: Sequence[Enriched], families: dict[str, str]) -> Pag
 
 
 def home_page(items: Sequence[Enriched], matrix: str, forums: Sequence[str]) -> PageDoc:
-    newest = newest_first(items)[:10]
+    newest = newest_first(items)[:HOME_LATEST]
     forum_list = ", ".join(escape_inline(forum) for forum in forums) or "the forums"
     parts = [
         "# forum-kb",

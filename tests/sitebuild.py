@@ -1,0 +1,41 @@
+"""Build a real site from a content folder, in a temporary place.
+
+The repo's mkdocs.yml is copied with docs_dir, site_dir, INHERIT and
+custom_dir pointed at the given folders, so tests build exactly the
+configuration users get without touching content/ or site/.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from tests.conftest import ROOT
+
+
+def site_config(content: Path, site: Path, where: Path) -> Path:
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    text = text.replace("INHERIT: content/.forum-kb/nav.yml", f"INHERIT: {content}/.forum-kb/nav.yml")
+    text = text.replace("docs_dir: content", f"docs_dir: {content}")
+    text = text.replace("site_dir: site", f"site_dir: {site}")
+    text = text.replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}")
+    config = where / "mkdocs.yml"
+    config.write_text(text, encoding="utf-8")
+    return config
+
+
+def build(content: Path, site: Path) -> subprocess.CompletedProcess[str]:
+    config = site_config(content, site, content.parent)
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config)],
+        capture_output=True, text=True, env=env, cwd=ROOT,
+    )
+
+
+def yaml_load(path: Path):
+    return yaml.safe_load(path.read_text(encoding="utf-8"))

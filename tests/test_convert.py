@@ -1,0 +1,143 @@
+"""`kb convert` end to end on the seed: pages, frontmatter, idempotence,
+order independence, bad input and exit codes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from mkdocs.utils.meta import get_data
+
+from generator.cli import main
+from tests.conftest import SEED, SEED_DATE
+
+FRONTMATTER_KEYS = [
+    "title", "slug", "forum", "url", "replies", "boosts", "views", "activity", "last_active",
+    "apis", "platforms", "os_versions", "topics", "symbols", "related", "tags",
+]
+
+
+def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
+    return {
+        p.relative_to(root).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != "lock"
+    }
+
+
+@pytest.fixture
+def converted(tmp_path) -> Path:
+    out = tmp_path / "content"
+    assert main(["convert", str(SEED), "--out", str(out), "--as-of", SEED_DATE, "-q"]) == 0
+    return out
+
+
+def test_seed_gives_exactly_20_thread_pages(converted):
+    pages = sorted((converted / "threads").glob("*.md"))
+    assert len(pages) == 20
+
+
+def test_frontmatter_round_trips_through_mkdocs_with_types(converted):
+    for page in (converted / "threads").glob("*.md"):
+        _, meta = get_data(page.read_text(encoding="utf-8"))
+        assert list(meta)[: len(FRONTMATTER_KEYS)] == FRONTMATTER_KEYS
+        for key in ("replies", "boosts", "views"):
+            assert type(meta[key]) is int, (page.name, key)
+        assert isinstance(meta["title"], str) and meta["title"]
+        assert meta["slug"] == page.stem
+        for key in ("apis", "platforms", "os_versions", "topics", "symbols", "related", "tags"):
+            assert isinstance(meta[key], list)
+
+
+def test_merged_page_keeps_highest_counts_and_resolved_date(converted):
+    page = next((converted / "threads").glob("push-notifications-*.md"))
+    _, meta = get_data(page.read_text(encoding="utf-8"))
+    assert (meta["replies"], meta["boosts"], meta["views"]) == (5, 1, 240)
+    assert (meta["activity"], meta["last_active"]) == ("3w", "2026-02-23")
+    feb = next((converted / "threads").glob("ondemand-vpn-*.md"))
+    _, meta = get_data(feb.read_text(encoding="utf-8"))
+    assert (meta["activity"], meta["last_active"]) == ("Feb ’26", "2026-02")
+
+
+def test_converting_twice_rewrites_nothing(converted, capsys):
+    before = snapshot(converted)
+    assert main(["convert", str(SEED), "--out", str(converted), "--as-of", SEED_DATE]) == 0
+    assert snapshot(converted) == before
+    assert " 0 written," in capsys.readouterr().out
+
+
+def test_reversed_entries_give_byte_identical_content(converted, tmp_path):
+    text = SEED.read_text(encoding="utf-8")
+    header, _, entries = text.partition("Activity\n\n")
+    blocks = entries.strip("\n").split("\n")
+    # Reverse the order of whole entries (each bare-layout entry is 6 lines,
+    # each labelled entry 10); the reader does the splitting for us.
+    from generator.readers.listing import read_listing
+
+    threads = list(read_listing(SEED))
+    lines = []
+    for t in reversed(threads):
+        lines += [t.title, t.body, str(t.replies), str(t.boosts), str(t.views), t.activity]
+    reversed_seed = tmp_path / "reversed.txt"
+    reversed_seed.write_text(header + "Activity\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    other = tmp_path / "other"
+    assert main(["convert", str(reversed_seed), "--out", str(other), "--as-of", SEED_DATE, "-q"]) == 0
+    assert {k: v[0] for k, v in snapshot(other).items()} == {k: v[0] for k, v in snapshot(converted).items()}
+    assert blocks  # the seed really had entries to reverse
+
+
+def test_unreadable_input_exits_2_and_changes_nothing(converted, tmp_path, capsys):
+    before = snapshot(converted)
+    bad = tmp_path / "bad.txt"
+    bad.write_text("this is not a listing\n", encoding="utf-8")
+    assert main(["convert", str(SEED), str(bad), "--out", str(converted)]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}:1: not a forum listing" in err
+    assert snapshot(converted) == before
+
+
+def test_missing_input_exits_2(tmp_path, capsys):
+    assert main(["convert", str(tmp_path / "nope.txt"), "--out", str(tmp_path / "c")]) == 2
+    assert "no such file or folder" in capsys.readouterr().err
+
+
+def test_malformed_entry_warns_and_strict_exits_1(tmp_path, capsys):
+    path = tmp_path / "one-bad.txt"
+    path.write_text(
+        "Posts under Network Extension tag\nGood\nbody\n1\n0\n10\n3w\nBroken\nbody\nGood two\nbody\n2\n0\n3\n3w\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "c"
+    assert main(["convert", str(path), "--out", str(out), "--as-of", SEED_DATE]) == 0
+    assert f"{path}:8: skipped" in capsys.readouterr().err
+    assert len(list((out / "threads").glob("*.md"))) == 2
+    assert main(["convert", str(path), "--out", str(out), "--as-of", SEED_DATE, "--strict"]) == 1
+
+
+def test_summary_line_counts_the_run(tmp_path, capsys):
+    assert main(["convert", str(SEED), "--out", str(tmp_path / "c"), "--as-of", SEED_DATE, "-q"]) == 0
+    out = capsys.readouterr().out.strip()
+    assert out.startswith("kb convert: read 38 entries from 1 file(s), merged into 20 threads;")
+
+
+def test_help_shows_examples(capsys):
+    with pytest.raises(SystemExit):
+        main(["convert", "--help"])
+    assert "examples:" in capsys.readouterr().out
+
+
+def test_scrape_date_comes_from_the_sidecar(tmp_path):
+    out = tmp_path / "c"
+    assert main(["convert", str(SEED.parent), "--out", str(out), "-q"]) == 0
+    page = next((out / "threads").glob("push-notifications-*.md"))
+    assert "last_active: '2026-02-23'" in page.read_text(encoding="utf-8")
+
+
+def test_hand_edited_page_is_not_overwritten(converted, capsys):
+    page = next((converted / "threads").glob("push-notifications-*.md"))
+    page.write_text(page.read_text(encoding="utf-8").replace("## Question", "## Question (my notes)"), encoding="utf-8")
+    edited = page.read_bytes()
+    assert main(["convert", str(SEED), "--out", str(converted), "--as-of", SEED_DATE]) == 0
+    assert page.read_bytes() == edited
+    assert "edited by hand" in capsys.readouterr().err
