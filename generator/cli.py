@@ -22,6 +22,9 @@ examples:
   kb convert data/extra.txt --out /tmp/kb-content
   kb convert scrape.txt --as-of 2026-03-16 --strict
   kb build                           convert, then build site/ with MkDocs
+  kb export                          offline site zip in dist/
+  kb export --jsonl threads.jsonl    every thread as canonical JSON Lines
+  kb prune --older-than 2024-01-01   drop threads inactive since before 2024
   kb stats                           threads per API family, platform, topic
 """
 
@@ -70,6 +73,24 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="MkDocs config (default: mkdocs.yml)")
     build.add_argument("--site", type=Path, default=Path("site"), help="site folder (default: site/)")
 
+    prune = commands.add_parser(
+        "prune", help="remove threads whose last activity is older than a date",
+        description="The knowledge base keeps every thread ever scraped; prune drops old ones explicitly.",
+    )
+    prune.add_argument("--older-than", type=_day, required=True, metavar="YYYY-MM-DD",
+                       help="drop threads last active before this day (month-precision dates count as the month's end)")
+    prune.add_argument("--out", type=Path, default=Path("content"), help="content folder (default: content/)")
+
+    export = commands.add_parser(
+        "export", help="write the offline site zip, or the threads as JSON Lines",
+        description="Without options: build the offline export dist/forum-kb-offline.zip. "
+        "With --jsonl FILE: write every thread of the knowledge base as canonical JSON Lines ('-' for stdout).",
+    )
+    export.add_argument("--jsonl", type=str, metavar="FILE", help="write canonical thread records to FILE ('-' = stdout)")
+    export.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content/)")
+    export.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="MkDocs config (default: mkdocs.yml)")
+    export.add_argument("--dist", type=Path, default=Path("dist"), help="folder for the zip (default: dist/)")
+
     stats = commands.add_parser("stats", help="count threads per API family, platform and topic")
     stats.add_argument("content", nargs="?", type=Path, default=Path("content"), help="content folder")
     return parser
@@ -101,6 +122,36 @@ def run_build(args: argparse.Namespace) -> int:
     return status
 
 
+def run_prune(args: argparse.Namespace) -> int:
+    from generator.pipeline import convert
+
+    summary = convert([], args.out, prune_before=args.older_than, warn=_print_warning)
+    print(f"kb prune: {summary.line()}")
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    if args.jsonl:
+        from generator.readers.jsonl import write_jsonl
+        from generator.state import corpus_path, load_corpus
+
+        if not corpus_path(args.content).is_file():
+            raise UsageError(f"{args.content} holds no knowledge base yet; run `kb convert` first")
+        threads = load_corpus(args.content, _print_warning)
+        if args.jsonl == "-":
+            count = write_jsonl(threads, sys.stdout)
+        else:
+            with open(args.jsonl, "w", encoding="utf-8", newline="\n") as handle:
+                count = write_jsonl(threads, handle)
+        print(f"kb export: wrote {count} threads as JSON Lines to {args.jsonl}", file=sys.stderr)
+        return 0
+    from generator.export import export_offline
+
+    zip_path = export_offline(args.config, Path("site"), args.dist)
+    print(f"kb export: offline site written to {zip_path}")
+    return 0
+
+
 def run_stats(args: argparse.Namespace) -> int:
     from generator.stats import format_stats, read_stats
 
@@ -108,7 +159,13 @@ def run_stats(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"convert": run_convert, "build": run_build, "stats": run_stats}
+COMMANDS = {
+    "convert": run_convert,
+    "build": run_build,
+    "prune": run_prune,
+    "export": run_export,
+    "stats": run_stats,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

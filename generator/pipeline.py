@@ -14,17 +14,17 @@ import time
 from pathlib import Path
 from typing import Callable, Sequence
 
+import yaml
+
 from generator.classify import classify
 from generator.clean import prepare
 from generator.merge import MergedThread, merge_threads
 from generator.readers import read_inputs
 from generator.records import Enriched, PageDoc, Related, Source, Thread
 from generator.relate import RelateItem, near_duplicates, relate
-from generator.render import render_thread
-import yaml
-
+from generator.render import redirect_pages, render_thread
 from generator.browse import browse_pages, sidebar_nav
-from generator.slugs import assign_slugs
+from generator.state import CORPUS, SLUGS, SlugPlan, corpus_bytes, load_corpus, load_slugs, plan_slugs, slugs_bytes
 from generator.write import WriteReport, run_lock, write_pages, write_state_file
 
 @dataclasses.dataclass
@@ -34,6 +34,7 @@ class RunSummary:
     threads: int = 0
     pages: int = 0
     skipped: int = 0
+    pruned: int = 0
     warnings: list[str] = dataclasses.field(default_factory=list)
     report: WriteReport = dataclasses.field(default_factory=WriteReport)
     timings: dict[str, float] = dataclasses.field(default_factory=dict)
@@ -43,7 +44,9 @@ class RunSummary:
         return (
             f"read {self.entries} entries from {self.files} file(s), merged into {self.threads} threads; "
             f"pages: {len(r.written)} written, {len(r.unchanged)} unchanged, {len(r.removed)} removed, "
-            f"{len(r.protected)} protected; {self.skipped} skipped, {len(self.warnings)} warning(s)"
+            f"{len(r.protected)} protected; {self.skipped} skipped, "
+            + (f"{self.pruned} pruned, " if self.pruned else "")
+            + f"{len(self.warnings)} warning(s)"
         )
 
 
@@ -110,11 +113,22 @@ def render_all(items: Sequence[Enriched], warn: Callable[[Source, str], None]) -
     return pages, kept
 
 
-def build_corpus(threads: Sequence[Thread], warn: Callable[[Source, str], None]) -> list[Enriched]:
+def build_corpus(
+    threads: Sequence[Thread], published: dict[str, str], warn: Callable[[Source, str], None]
+) -> tuple[list[MergedThread], SlugPlan, list[Enriched]]:
     """Everything from cleaned, unmerged threads to enriched, related items."""
     merged = merge_threads(prepare(thread) for thread in threads)
-    slugs = assign_slugs([(m.thread.key, m.thread.title) for m in merged])
-    return add_relations(enrich(merged, slugs, warn))
+    plan = plan_slugs([(m.thread.key, m.keys, m.thread.title) for m in merged], published)
+    return merged, plan, add_relations(enrich(merged, plan.slugs, warn))
+
+
+def _older_than(thread: Thread, cutoff: str) -> bool:
+    """True when the thread's last activity is surely before ``cutoff``; a
+    month-precision date counts as the month's last day, unknown dates are kept."""
+    if not thread.last_active:
+        return False
+    padded = (thread.last_active + "-99-99")[:10]
+    return padded < cutoff
 
 
 def convert(
@@ -122,10 +136,13 @@ def convert(
     out: Path,
     *,
     as_of: str = "",
+    prune_before: str = "",
     warn: Callable[[Source, str], None] | None = None,
 ) -> RunSummary:
-    """Read ``inputs``, write pages under ``out``.  Raises InputError (before
-    anything is written) when an input cannot be read at all."""
+    """Merge ``inputs`` into the knowledge base under ``out`` and write its
+    pages.  Raises InputError (before anything is written) when an input
+    cannot be read at all.  ``prune_before`` (YYYY-MM-DD) drops threads whose
+    last activity is older."""
     summary = RunSummary()
     timer = _Timer(summary.timings)
 
@@ -138,20 +155,32 @@ def convert(
 
     files, threads = read_inputs(inputs, warn=collect, as_of=as_of)
     summary.files, summary.entries = len(files), len(threads)
-    timer.lap("read")
-    items = build_corpus(threads, collect)
-    timer.lap("enrich+relate")
-    pages, items = render_all(items, collect)
-    pages.extend(browse_pages(items))
-    summary.threads, summary.pages = len(items), len(pages)
-    timer.lap("render")
+    read_problems = bool(summary.warnings)
     with run_lock(out):
-        # Stale pages are removed only when every input was read and held
-        # threads: an empty or truncated scrape deletes nothing.
-        complete = bool(threads) and not any("skipped" in w or "truncated" in w for w in summary.warnings)
+        previous = load_corpus(out, collect)
+        published = load_slugs(out)
+        timer.lap("read")
+        merged, plan, items = build_corpus([*previous, *threads], published, collect)
+        if prune_before:
+            pruned = {m.thread.key for m in merged if _older_than(m.thread, prune_before)}
+            merged = [m for m in merged if m.thread.key not in pruned]
+            items = [item for item in items if item.thread.key not in pruned]
+            summary.pruned = len(pruned)
+            items = add_relations(items)
+        timer.lap("enrich+relate")
+        pages, items = render_all(items, collect)
+        pages.extend(browse_pages(items))
+        pages.extend(redirect_pages(plan.redirects, {item.slug: item for item in items}))
+        summary.threads, summary.pages = len(items), len(pages)
+        timer.lap("render")
+        # Stale pages (pruned or merged away) are removed only when every
+        # input was read cleanly and the knowledge base is not empty.
+        complete = bool(merged) and not read_problems
         summary.report = write_pages(out, pages, remove_stale=complete)
         nav = yaml.safe_dump({"nav": sidebar_nav()}, sort_keys=False, allow_unicode=True)
         write_state_file(out, "nav.yml", ("# Generated by kb convert from the taxonomy; do not edit.\n" + nav).encode())
+        write_state_file(out, CORPUS, corpus_bytes([m.thread for m in merged]))
+        write_state_file(out, SLUGS, slugs_bytes(plan.published))
     timer.lap("write")
     for path in summary.report.protected:
         collect(Source(str(out / path)), "not overwritten: the file was edited by hand or not generated by kb")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from generator.answers import AnswerOrder, order_answers
 from generator.body import original_text_block, render_body
 from generator.escape import code_span, escape_inline, link_text, safe_url
 from generator.records import Enriched, PageDoc, Post, Related
@@ -72,6 +73,10 @@ def thread_meta(item: Enriched) -> dict[str, object]:
         "related": [{"slug": r.slug, "title": r.title, "why": r.why} for r in item.related],
         "tags": page_tags(item),
     }
+    answers = order_answers(thread)
+    meta["answered"] = answers.status
+    meta["answer_author_role"] = answers.answer_role
+    meta["posts"] = 1 + len(thread.posts)
     return meta
 
 
@@ -88,6 +93,25 @@ def _post_heading(post: Post, label: str) -> str:
     return f"### {label}: {who}{role}{when}"
 
 
+def _post_section(post: Post, label: str) -> list[str]:
+    body = render_body(post.body) if post.body else "*(no text)*"
+    return [_post_heading(post, label), body]
+
+
+def answer_sections(answers: AnswerOrder) -> list[str]:
+    """The accepted answer (or first Apple reply) first, then the rest in
+    page order; a comment follows the reply it was made under."""
+    parts: list[str] = []
+    if answers.first is not None:
+        label = "Accepted answer" if answers.status == "accepted" else "Reply from Apple (not marked as accepted)"
+        parts += ["## Answer", *_post_section(answers.first, label)]
+    if answers.rest:
+        parts.append("## Other replies" if answers.first else "## Replies")
+        for post in answers.rest:
+            parts += _post_section(post, "Comment" if post.is_comment else "Reply")
+    return parts
+
+
 def render_thread(item: Enriched) -> PageDoc:
     thread = item.thread
     parts: list[str] = [f"# {escape_inline(display_title(thread.title))}"]
@@ -99,13 +123,7 @@ def render_thread(item: Enriched) -> PageDoc:
     parts.append(render_body(thread.body) if thread.body else "*The scrape has no text for this question.*")
     if thread.body:
         parts.append(original_text_block(thread.body))
-    answers = [post for post in thread.posts if not post.is_comment]
-    if answers:
-        parts.append("## Replies")
-        for post in thread.posts:
-            label = "Accepted answer" if post.accepted else ("Comment" if post.is_comment else "Reply")
-            parts.append(_post_heading(post, label))
-            parts.append(render_body(post.body) if post.body else "*(empty)*")
+    parts += answer_sections(order_answers(thread))
     if item.related:
         parts.append("## Related threads")
         parts.append(related_list(item.related))
@@ -114,3 +132,21 @@ def render_thread(item: Enriched) -> PageDoc:
 
 def _indent(text: str) -> str:
     return "\n".join(("    " + line) if line else line for line in text.split("\n"))
+
+
+def redirect_pages(redirects: dict[str, str], live: dict[str, Enriched]) -> list[PageDoc]:
+    """Old paths of threads that were merged into another: a small page that
+    links to where the thread lives now, so published links keep working."""
+    pages = []
+    for old, new in sorted(redirects.items()):
+        target = live.get(new)
+        if target is None:
+            continue
+        title = display_title(target.thread.title)
+        body = (
+            f"# Moved: {escape_inline(title)}\n\n"
+            f"This thread now lives at [{link_text(title)}]({new}.md).\n"
+        )
+        meta = {"title": f"Moved: {title}", "slug": old, "moved_to": new, "search": {"exclude": True}}
+        pages.append(PageDoc(thread_path(old), meta, body))
+    return pages

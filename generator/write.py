@@ -66,7 +66,7 @@ def ownership(data: bytes) -> str:
     match = _MARKER.search(text)
     if not match:
         return "foreign"
-    body = text[: match.start()] + "\n"
+    body = text[: match.start()]
     digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
     return "owned" if digest == match[1] else "edited"
 

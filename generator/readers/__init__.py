@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
 from generator.dates import resolve_activity
-from generator.readers import listing
+from generator.readers import jsonl, listing, rss, threadpage
 from generator.readers.errors import InputError, Warn
 from generator.readers.sidecar import is_sidecar, read_scrape_date
 from generator.readers.textfile import read_bytes
@@ -30,7 +30,13 @@ class Format:
 
 
 def _formats() -> tuple[Format, ...]:
+    # Order matters: the most specific shapes first.  JSONL and XML feeds are
+    # unambiguous; a saved thread page can show a listing-like counts block, so
+    # it is tried before the listing (its looks_like rejects listings).
     return (
+        Format("jsonl", jsonl.looks_like, jsonl.read_jsonl, (".jsonl", ".ndjson")),
+        Format("feed", rss.looks_like, rss.read_feed, (".rss", ".atom", ".xml")),
+        Format("thread page", threadpage.looks_like, threadpage.read_thread_page, (".thread.txt",)),
         Format("listing", listing.looks_like, listing.read_listing, (".txt",)),
     )
 

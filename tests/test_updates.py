@@ -1,0 +1,152 @@
+"""Re-scrapes merged into an existing knowledge base without losing a page;
+stable paths; JSON Lines round trip; prune; per-input scrape dates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from mkdocs.utils.meta import get_data
+
+from generator.cli import main
+from generator.readers.listing import read_listing
+from tests.conftest import FIXTURES, SEED, SEED_DATE
+
+
+def _listing(path: Path, entries: list[tuple[str, str, int, int, int, str]], forum: str = "Network Extension") -> Path:
+    lines = [f"Posts under {forum} tag", "Post", "Replies", "Boosts", "Views", "Activity"]
+    for title, body, replies, boosts, views, activity in entries:
+        lines += [title, body, str(replies), str(boosts), str(views), activity]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _pages(out: Path) -> dict[str, dict]:
+    result = {}
+    for page in sorted((out / "threads").glob("*.md")):
+        _, meta = get_data(page.read_text(encoding="utf-8"))
+        result[meta["title"]] = meta
+    return result
+
+
+def _convert(*args: str) -> int:
+    return main(["convert", *args, "-q"])
+
+
+def test_second_scrape_adds_updates_and_loses_nothing(tmp_path):
+    out = tmp_path / "content"
+    assert _convert(str(SEED), "--out", str(out), "--as-of", SEED_DATE) == 0
+    seed = {t.title: t for t in read_listing(SEED)}
+    titles = sorted(seed)
+    kept = titles[2:]  # two threads are gone from the new scrape
+    changed = kept[0]
+    entries = [(t, seed[t].body, seed[t].replies, seed[t].boosts, seed[t].views, seed[t].activity) for t in kept]
+    entries[0] = (changed, seed[changed].body, 42, 7, 5000, "2d")
+    entries += [(f"New thread {n} about NEDNSProxyProvider", "A fresh question.", n, 0, 10 * n, "1d") for n in (1, 2, 3)]
+    second = _listing(tmp_path / "second.txt", entries)
+    assert _convert(str(second), "--out", str(out), "--as-of", "2026-03-23") == 0
+    pages = _pages(out)
+    assert len(pages) == 23
+    assert set(titles) <= set(pages)
+    assert (pages[changed]["replies"], pages[changed]["views"], pages[changed]["last_active"]) == (42, 5000, "2026-03-21")
+
+
+def test_jsonl_round_trip_reproduces_content_byte_for_byte(tmp_path):
+    first = tmp_path / "first"
+    assert _convert(str(SEED), str(FIXTURES / "feeds"), "--out", str(first), "--as-of", SEED_DATE) == 0
+    exported = tmp_path / "kb.jsonl"
+    assert main(["export", "--jsonl", str(exported), "--content", str(first)]) == 0
+    second = tmp_path / "second"
+    assert _convert(str(exported), "--out", str(second)) == 0
+
+    def files(root: Path) -> dict[str, bytes]:
+        # The slug map also remembers the aliases the original inputs used
+        # (title keys of threads later seen with an id); JSONL carries each
+        # thread once, under its primary key.  Every page and the corpus match.
+        skip = {"lock", "slugs.json"}
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file() and p.name not in skip}
+
+    assert files(second) == files(first)
+
+
+def test_page_path_survives_a_new_id_and_a_corrected_title(tmp_path):
+    out = tmp_path / "content"
+    listing = _listing(tmp_path / "a.txt", [("VPN drops on wake", "It drops.", 1, 0, 5, "3w")])
+    assert _convert(str(listing), "--out", str(out), "--as-of", SEED_DATE) == 0
+    (original,) = (out / "threads").glob("*.md")
+    feed = tmp_path / "b.jsonl"
+    feed.write_text('{"id": "800001", "title": "VPN drops on wake", "body": "It drops."}\n', encoding="utf-8")
+    assert _convert(str(feed), "--out", str(out)) == 0
+    corrected = tmp_path / "c.jsonl"
+    corrected.write_text('{"id": "800001", "title": "VPN drops after wake (fixed typo)", "counts": {"replies": 9}}\n', encoding="utf-8")
+    assert _convert(str(corrected), "--out", str(out)) == 0
+    (page,) = (out / "threads").glob("*.md")
+    assert page.name == original.name
+    _, meta = get_data(page.read_text(encoding="utf-8"))
+    assert meta["url"] == "" or meta["url"].endswith("/800001")
+    assert meta["replies"] == 9
+
+
+def test_two_published_threads_found_to_be_one_leave_a_redirect(tmp_path):
+    out = tmp_path / "content"
+    first = tmp_path / "a.jsonl"
+    first.write_text(
+        '{"title": "DNS proxy stops"}\n{"id": "800002", "title": "DNS proxy stops after update"}\n', encoding="utf-8"
+    )
+    assert _convert(str(first), "--out", str(out), "--as-of", SEED_DATE) == 0
+    before = {p.name for p in (out / "threads").glob("*.md")}
+    assert len(before) == 2
+    # A later scrape shows the id on the first title too: they are one thread.
+    later = tmp_path / "b.jsonl"
+    later.write_text('{"id": "800002", "title": "DNS proxy stops"}\n', encoding="utf-8")
+    assert _convert(str(later), "--out", str(out)) == 0
+    after = {p.name for p in (out / "threads").glob("*.md")}
+    assert after == before  # the old path still exists...
+    moved = [p for p in (out / "threads").glob("*.md") if "moved_to:" in p.read_text(encoding="utf-8")]
+    assert len(moved) == 1  # ...as a page pointing to the surviving one
+    target = get_data(moved[0].read_text(encoding="utf-8"))[1]["moved_to"]
+    assert (out / "threads" / f"{target}.md").is_file()
+
+
+def test_prune_drops_old_threads_and_their_pages(tmp_path):
+    out = tmp_path / "content"
+    listing = _listing(
+        tmp_path / "a.txt",
+        [("Old one", "old", 1, 0, 5, "Mar 2024"), ("Recent one", "new", 1, 0, 5, "3w"), ("Feb one", "feb", 1, 0, 5, "Feb ’26")],
+    )
+    assert _convert(str(listing), "--out", str(out), "--as-of", SEED_DATE) == 0
+    assert main(["prune", "--older-than", "2026-02-10", "--out", str(out)]) == 0
+    assert set(_pages(out)) == {"Recent one", "Feb one"}
+    # Pruned threads stay gone on the next conversion of other inputs.
+    other = _listing(tmp_path / "b.txt", [("Another", "x", 0, 0, 1, "1d")])
+    assert _convert(str(other), "--out", str(out), "--as-of", SEED_DATE) == 0
+    assert set(_pages(out)) == {"Recent one", "Feb one", "Another"}
+
+
+def test_each_input_resolves_against_its_own_scrape_date(tmp_path):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    _listing(folder / "march.txt", [("March scrape thread", "a", 1, 0, 1, "1w")])
+    (folder / "march.meta.yaml").write_text("scraped_on: 2026-03-16\n", encoding="utf-8")
+    _listing(folder / "june.txt", [("June scrape thread", "b", 1, 0, 1, "1w")], forum="Networking")
+    (folder / "june.meta.yaml").write_text("scraped_on: 2026-06-10\n", encoding="utf-8")
+    out = tmp_path / "content"
+    assert _convert(str(folder), "--out", str(out)) == 0
+    pages = _pages(out)
+    assert pages["March scrape thread"]["last_active"] == "2026-03-09"
+    assert pages["June scrape thread"]["last_active"] == "2026-06-03"
+    assert {p["forum"] for p in pages.values()} == {"Network Extension", "Networking"}
+
+
+def test_folder_reads_every_format_by_content(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for source in (SEED, *sorted((FIXTURES / "feeds").iterdir()), *sorted((FIXTURES / "threadpages").glob("*.txt"))):
+        # Extensions are dropped on purpose: the format is chosen by content.
+        (folder / source.name.replace(".", "_")).write_bytes(source.read_bytes())
+    out = tmp_path / "content"
+    assert _convert(str(folder), "--out", str(out), "--as-of", SEED_DATE) == 0
+    pages = _pages(out)
+    assert len(pages) > 20
+    assert any(p["answered"] == "accepted" for p in pages.values())
+    assert any(p["url"].startswith("https://developer.apple.com/forums/thread/") for p in pages.values())
