@@ -12,6 +12,7 @@ from typing import Callable, Sequence
 
 from generator.escape import escape_inline, link_text, safe_url
 from generator.records import Enriched, PageDoc
+from generator.answers import is_apple, order_answers
 from generator.site_pages import all_threads_page, home_page, thread_table
 from generator.taxonomy import Taxonomy, load_taxonomy
 
@@ -19,6 +20,17 @@ API_DIR = "apis"
 PLATFORM_DIR = "platforms"
 TOPIC_DIR = "topics"
 UNCLASSIFIED_PATH = "unclassified.md"
+ANSWERS_DIR = "answers"
+# Answer lists: (file, title, who belongs, introduction).
+ANSWER_LISTS: tuple[tuple[str, str, Callable[[Enriched], bool], str], ...] = (
+    ("accepted", "Accepted answers", lambda item: order_answers(item.thread).status == "accepted",
+     "Threads whose question has a reply marked as the accepted answer."),
+    ("apple", "Answered by Apple", lambda item: any(is_apple(post) for post in item.thread.posts),
+     "Threads where an Apple engineer (DTS, Apple Staff, Frameworks Engineer) replied, "
+     "whether or not the reply is marked accepted."),
+    ("unanswered", "Unanswered", lambda item: order_answers(item.thread).status == "unanswered",
+     "Threads nobody has replied to yet — maybe you know the answer."),
+)
 
 
 def platform_file(platform_id: str) -> str:
@@ -91,6 +103,24 @@ def unclassified_page(items: Sequence[Enriched], names: dict[str, str]) -> PageD
     return _shelf_page(UNCLASSIFIED_PATH, "Unclassified", intro, members, names)
 
 
+def answer_pages(items: Sequence[Enriched], taxonomy: Taxonomy, names: dict[str, str]) -> list[PageDoc]:
+    """Accepted / Answered by Apple / Unanswered, each grouped by API family."""
+    pages = []
+    for key, title, belongs, intro in ANSWER_LISTS:
+        members = [item for item in items if belongs(item)]
+        parts = [f"# {title}", intro, f"{len(members)} threads."]
+        groups = [(family.name, [m for m in members if family.id in m.facts.apis]) for family in taxonomy.families]
+        groups.append(("Unclassified", [m for m in members if not m.facts.apis]))
+        for name, group in groups:
+            if group:
+                parts += [f"## {escape_inline(name)}", thread_table(group, ANSWERS_DIR)]
+        if not members:
+            parts.append("No thread in the knowledge base is in this list yet.")
+        meta = {"title": title, "search": {"exclude": True}}
+        pages.append(PageDoc(f"{ANSWERS_DIR}/{key}.md", meta, "\n\n".join(parts) + "\n"))
+    return pages
+
+
 def matrix(items: Sequence[Enriched], taxonomy: Taxonomy) -> str:
     """API × platform table on the home page; each count links to its list."""
     platforms = [p.id for p in taxonomy.platforms]
@@ -125,6 +155,7 @@ def browse_pages(items: Sequence[Enriched], taxonomy: Taxonomy | None = None) ->
         *platform_pages(items, taxonomy, names),
         *topic_pages(items, taxonomy, names),
         unclassified_page(items, names),
+        *answer_pages(items, taxonomy, names),
     ]
 
 
@@ -140,5 +171,6 @@ def sidebar_nav(taxonomy: Taxonomy | None = None) -> list[object]:
         {"APIs": [{family.name: f"{API_DIR}/{family.id}.md"} for family in taxonomy.families]},
         {"Platforms": [{platform.name: platform_file(platform.id)} for platform in taxonomy.platforms]},
         {"Topics": [{topic.name: f"{TOPIC_DIR}/{topic.id}.md"} for topic in taxonomy.topics]},
+        {"Answers": [{title: f"{ANSWERS_DIR}/{key}.md"} for key, title, _belongs, _intro in ANSWER_LISTS]},
         {"Unclassified": UNCLASSIFIED_PATH},
     ]

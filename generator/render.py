@@ -13,7 +13,8 @@ import re
 from generator.answers import AnswerOrder, order_answers
 from generator.body import original_text_block, render_body
 from generator.escape import code_span, escape_inline, link_text, safe_url
-from generator.records import Enriched, PageDoc, Post, Related
+from generator.records import Enriched, Evidence, Facts, PageDoc, Post, Related
+from generator.taxonomy import load_taxonomy
 
 THREADS_DIR = "threads"
 # A title this long is cut where it is displayed (heading, <title>, lists);
@@ -88,7 +89,8 @@ def page_tags(item: Enriched) -> list[str]:
 
 def _post_heading(post: Post, label: str) -> str:
     who = escape_inline(post.author) if post.author else "Anonymous"
-    role = f" ({escape_inline(post.role)})" if post.role else ""
+    # A post shown only by its badge has the badge as its author: say it once.
+    role = f" ({escape_inline(post.role)})" if post.role and post.role != post.author else ""
     when = f" · {escape_inline(post.date)}" if post.date else ""
     return f"### {label}: {who}{role}{when}"
 
@@ -112,11 +114,51 @@ def answer_sections(answers: AnswerOrder) -> list[str]:
     return parts
 
 
+_PLACE_WORDS = {"title": "the title", "body": "the question", "answer": "the replies"}
+
+
+def _strongest(evidence: tuple[Evidence, ...], field: str, value: str) -> Evidence | None:
+    candidates = [e for e in evidence if e.field == field and e.value == value]
+    order = {"title": 0, "body": 1, "answer": 2}
+    return min(candidates, key=lambda e: (-e.weight, order.get(e.where, 3), e.cue), default=None)
+
+
+def _because(evidence: Evidence | None) -> str:
+    if evidence is None:
+        return ""
+    return f" ({code_span(evidence.cue)} in {_PLACE_WORDS.get(evidence.where, evidence.where)})"
+
+
+def filed_under(facts: Facts) -> str:
+    """"Filed under … because …": the strongest cue behind each family and
+    platform, so a reader can see why the thread is on that shelf."""
+    taxonomy = load_taxonomy()
+    names = {family.id: family.name for family in taxonomy.families}
+    topic_names = {topic.id: topic.name for topic in taxonomy.topics}
+    shelves = []
+    for api in facts.apis:
+        link = f"[{link_text(names.get(api, api))}](../apis/{api}.md)"
+        shelves.append(link + _because(_strongest(facts.evidence, "apis", api)))
+    for platform in facts.platforms:
+        link = f"[{link_text(platform)}](../platforms/{platform.lower()}.md)"
+        shelves.append(link + _because(_strongest(facts.evidence, "platforms", platform)))
+    for topic in facts.topics:
+        link = f"[{link_text(topic_names.get(topic, topic))}](../topics/{topic}.md)"
+        shelves.append(link + _because(_strongest(facts.evidence, "topics", topic)))
+    if not shelves:
+        return "*Filed under:* [Unclassified](../unclassified.md) (no Network Extension API named)"
+    line = "*Filed under:* " + "; ".join(shelves)
+    if facts.os_versions:
+        line += " · *seen on* " + ", ".join(escape_inline(v) for v in facts.os_versions)
+    return line
+
+
 def render_thread(item: Enriched) -> PageDoc:
     thread = item.thread
     parts: list[str] = [f"# {escape_inline(display_title(thread.title))}"]
     if len(thread.title) > DISPLAY_TITLE_LIMIT:
         parts.append(f"**Full title:** {escape_inline(thread.title)}")
+    parts.append(filed_under(item.facts))
     if item.asked_before:
         parts.append("!!! info \"Asked before / also asked\"\n\n" + _indent(related_list(item.asked_before)))
     parts.append("## Question")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from generator.answers import order_answers
 from generator.escape import escape_inline, link_text
 from generator.records import Enriched, PageDoc
 from generator.render import display_title, thread_path
@@ -43,20 +44,33 @@ def thread_link(item: Enriched, from_dir: str = "") -> str:
     return f"[{link_text(display_title(item.thread.title))}]({target})"
 
 
+# The small answered badge of thread lists (issue: "put the answer where the
+# reader looks first").  Plain text, so it reads the same offline and in search.
+ANSWER_BADGES = {
+    "accepted": "✅ accepted",
+    "apple-replied": "🍎 Apple replied",
+    "replied": "replied",
+    "unanswered": "unanswered",
+}
+
+
+def answer_badge(item: Enriched) -> str:
+    return ANSWER_BADGES[order_answers(item.thread).status]
+
+
 def thread_table(items: Sequence[Enriched], from_dir: str = "", *, families: dict[str, str] | None = None) -> str:
-    """A Markdown table of threads, newest first."""
-    header = ["Thread", "Replies", "Views", "Last activity"]
+    """A Markdown table of threads, newest first, with the answered badge."""
+    header = ["Thread", "Answer", "Replies", "Views", "Last activity"]
+    rule = ["---", "---", "--:", "--:", "---"]
     if families is not None:
         header.insert(1, "API")
-    rows = ["| " + " | ".join(header) + " |", "|" + "---|" * (len(header) - 2) + "--:|---|"]
-    if families is not None:
-        rows[1] = "|---|---|--:|--:|---|"
-    else:
-        rows[1] = "|---|--:|--:|---|"
+        rule.insert(1, "---")
+    rows = ["| " + " | ".join(header) + " |", "|" + "|".join(rule) + "|"]
     for item in newest_first(items):
         thread = item.thread
         cells = [
             thread_link(item, from_dir),
+            answer_badge(item),
             str(thread.replies),
             str(thread.views),
             escape_inline(thread.last_active or thread.activity or "—"),
