@@ -1,0 +1,64 @@
+"""Readable post bodies: the entry points the renderer calls.
+
+``render_body`` turns a cleaned post body (one flattened line from the forum
+listing, or multi-line text from RSS/saved pages) into safe Markdown:
+prose paragraphs and lists (``prose.py``), and every code run found by
+``segment.py`` reflowed by ``reflow.py`` into a fenced block with a language
+tag.  ``original_text_block`` keeps the text as scraped on the page, collapsed
+and out of the search index, so a reader can check the reflow.
+
+Both are pure and total: any string gives Markdown, never a traceback.
+"""
+
+from __future__ import annotations
+
+import html
+
+from generator.escape import code_fence
+from generator.prose import render_prose
+from generator.reflow import reflow
+from generator.segment import segment
+
+# Longer bodies are cut (with a note) so one pathological post cannot stall a
+# run (QUALITY.md case 19); the seed's longest body is ~5,300 characters.
+MAX_BODY_CHARS = 100_000
+
+
+def render_body(text: str) -> str:
+    """Markdown for the question or a reply body ("" for an empty body).
+
+    Blocks are separated by one blank line and the result ends with a newline.
+    """
+    if not isinstance(text, str):
+        return ""
+    note = ""
+    if len(text) > MAX_BODY_CHARS:
+        note = f"*Body shortened to {MAX_BODY_CHARS:,} of {len(text):,} characters.*"
+        text = text[:MAX_BODY_CHARS]
+    blocks: list[str] = []
+    for part in segment(text):
+        if part.kind == "code":
+            blocks.append(code_fence(reflow(part.text, part.flavor, part.verbatim), part.language))
+        else:
+            blocks.append(render_prose(part.text))
+    blocks.append(note)
+    markdown = "\n\n".join(block for block in blocks if block.strip())
+    return markdown + "\n" if markdown else ""
+
+
+def original_text_block(text: str) -> str:
+    """The body as scraped, in a collapsed ``<details>`` block that Material's
+    search skips (``data-search-exclude``).
+
+    The HTML is the converter's own; the scraped text inside is entity-escaped
+    and its newlines are written as ``&#10;`` so the raw HTML block has no
+    blank line and Python-Markdown keeps it as one block.
+    """
+    if not isinstance(text, str) or not text.strip():
+        return ""
+    escaped = html.escape(text, quote=True).replace("\r\n", "\n").replace("\r", "\n").replace("\n", "&#10;")
+    return (
+        '<details class="kb-original" data-search-exclude>'
+        "<summary>Original text (as scraped)</summary>"
+        f"<pre>{escaped}</pre></details>\n"
+    )
