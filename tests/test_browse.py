@@ -1,0 +1,92 @@
+"""Browse pages, sidebar nav and `kb stats` from the classified seed."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.cli import main
+from generator.taxonomy import load_taxonomy
+from tests.conftest import SEED, SEED_DATE
+
+
+@pytest.fixture(scope="module")
+def content(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("browse") / "content"
+    assert main(["convert", str(SEED), "--out", str(out), "--as-of", SEED_DATE, "-q"]) == 0
+    return out
+
+
+def _linked_threads(page: Path) -> set[str]:
+    return set(re.findall(r"threads/([a-z0-9-]+)\.md", page.read_text(encoding="utf-8")))
+
+
+def test_every_family_platform_and_topic_has_a_page(content):
+    taxonomy = load_taxonomy()
+    for family in taxonomy.families:
+        assert (content / "apis" / f"{family.id}.md").is_file()
+    for platform in taxonomy.platforms:
+        assert (content / "platforms" / f"{platform.id.lower()}.md").is_file()
+    for topic in taxonomy.topics:
+        assert (content / "topics" / f"{topic.id}.md").is_file()
+
+
+def test_content_filter_page_lists_the_smb_threads_with_doc_link(content):
+    page = content / "apis" / "content-filter.md"
+    text = page.read_text(encoding="utf-8")
+    assert "https://developer.apple.com/documentation/networkextension" in text
+    linked = _linked_threads(page)
+    assert any(slug.startswith("network-is-not-working-when-upload-smb") for slug in linked)
+    assert any(slug.startswith("question-regarding-peekoutboundbytes") for slug in linked)
+
+
+def test_callkit_thread_is_unclassified_and_nowhere_else(content):
+    unclassified = _linked_threads(content / "unclassified.md")
+    callkit = {slug for slug in unclassified if slug.startswith("about-audio-playback-panel")}
+    assert callkit
+    for page in (content / "apis").glob("*.md"):
+        assert not callkit & _linked_threads(page)
+
+
+def test_every_thread_is_on_a_family_shelf_or_unclassified(content):
+    shelved = set().union(*(_linked_threads(p) for p in (content / "apis").glob("*.md")))
+    shelved |= _linked_threads(content / "unclassified.md")
+    assert shelved == {p.stem for p in (content / "threads").glob("*.md")}
+
+
+def test_home_matrix_counts_link_to_lists(content):
+    home = (content / "index.md").read_text(encoding="utf-8")
+    assert "| API | iOS | iPadOS | macOS | tvOS | visionOS | watchOS | All |" in home
+    row = next(line for line in home.splitlines() if line.startswith("| [Content filter provider]"))
+    assert "(platforms/macos.md)" in row and "(apis/content-filter.md)" in row
+
+
+def test_sidebar_nav_lists_shelves_not_threads(content):
+    nav = yaml.safe_load((content / ".forum-kb" / "nav.yml").read_text(encoding="utf-8"))["nav"]
+    flat = yaml.safe_dump(nav)
+    assert "threads/" not in flat
+    sections = [next(iter(entry)) for entry in nav]
+    assert sections == ["Home", "All threads", "APIs", "Platforms", "Topics", "Answers", "Unclassified"]
+
+
+def test_thread_page_says_why_it_was_filed(content):
+    page = next((content / "threads").glob("question-regarding-peekoutboundbytes-*.md")).read_text(encoding="utf-8")
+    line = next(l for l in page.splitlines() if l.startswith("*Filed under:*"))
+    assert "[Content filter provider](../apis/content-filter.md)" in line
+    assert "in the title" in line
+
+
+def test_stats_counts_families(content, capsys):
+    assert main(["stats", str(content)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("20 threads (2 without an API family)")
+    assert re.search(r"^  content-filter\s+\d+$", out, re.M)
+    assert re.search(r"^  macOS\s+\d+$", out, re.M)
+
+
+def test_stats_without_content_is_a_clear_error(tmp_path, capsys):
+    assert main(["stats", str(tmp_path)]) == 2
+    assert "run `kb convert` first" in capsys.readouterr().err
