@@ -11,7 +11,9 @@ Rules (kept readable: only what Markdown would interpret is escaped):
 * ``&``, ``<`` and ``>`` become entities everywhere, so raw HTML, entity
   tricks (``&lt;script&gt;`` stays visible as written) and autolinks are dead.
 * Inline syntax characters (backslash, backtick, ``*``, ``_``, ``[``, ``]``,
-  ``|``, ``!`` before ``[``) get a backslash.
+  ``|``, ``!`` before ``[``) get a backslash, and so do ``#`` characters that
+  end a line (a heading would drop them: ``# Swift or C#`` shows "C"), and
+  ``:`` after ``]`` (``[text]:](page.md)`` would be a reference definition).
 * Block syntax at the start of a line (headings, lists, quotes, fences,
   admonitions ``!!!``/``???``, tables, setext underlines, snippets ``--8<--``,
   indented code) gets a backslash before its first character.
@@ -30,8 +32,13 @@ _INLINE = re.compile(r"([\\`*_\[\]|])")
 # Doubled markers of pymdownx inline extensions (mark, insert, caret, tilde,
 # critic) and attribute-list / template braces: escape each character.
 _DOUBLED = re.compile(r"(==|\+\+|\^\^|~~|\{\{|\}\}|\{%|%\}|\{:|\{[-+~=>]|[-+~=<]\}|\$)")
-# Emoji shortcodes ``:name:``.
-_EMOJI = re.compile(r":(?=[A-Za-z0-9_+-]+:)")
+# Escaped pairs (skipped whole, so an escaped character is never escaped
+# twice) or a colon; ``_NAME_AHEAD`` spots the emoji shortcode ``:name:``.
+_PAIR_OR_COLON = re.compile(r"\\.|:", re.S)
+_NAME_AHEAD = re.compile(r"[A-Za-z0-9_+-]+:")
+# Hashes ending a line: in a heading Python-Markdown strips them as the
+# closing sequence (even without a space: "# C#" shows "C").
+_TRAILING_HASHES = re.compile(r"#+(?=[ \t]*$)", re.M)
 # A line that Markdown would treat as block syntax.
 _BLOCK_START = re.compile(r"^(\s*)([#>+\-=~!?/:|]|\d+[.)]|\*|`{3,}|\[)")
 
@@ -54,7 +61,27 @@ def escape_inline(text: str) -> str:
     text = escape_html(text)
     text = _INLINE.sub(r"\\\1", text)
     text = _DOUBLED.sub(_escape_each, text)
-    return _EMOJI.sub(r"\\:", text)
+    text = _TRAILING_HASHES.sub(_escape_each, text)
+    return _escape_colons(text)
+
+
+def _escape_colons(text: str) -> str:
+    """Escape a colon that starts an emoji shortcode ``:name:``, and one right
+    after an escaped ``]``: ``[text\\]:](page.md)``, a link the converter
+    writes, would otherwise read as a reference definition and vanish."""
+    previous_end, previous = -1, ""
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal previous_end, previous
+        token = match.group(0)
+        if token == ":" and (
+            (previous == "\\]" and previous_end == match.start()) or _NAME_AHEAD.match(text, match.end())
+        ):
+            token = "\\:"
+        previous_end, previous = match.end(), match.group(0)
+        return token
+
+    return _PAIR_OR_COLON.sub(replace, text)
 
 
 def escape_line_start(line: str) -> str:

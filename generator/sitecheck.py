@@ -2,12 +2,14 @@
 
 Fails the build when any page references another host for something the
 browser loads by itself (script, style, font, image, frame, media), so the
-site and its offline copy never call out; and when a page carries live markup
-that neither the converter nor the theme creates.
+site and its offline copy never call out; when a page carries live markup
+that neither the converter nor the theme creates; and when the search index
+(whose entries Material inserts as HTML) holds more than plain text tags.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -25,12 +27,34 @@ _LOADING = {
     "source": ("src", "srcset"),
     "track": ("src",),
     "input": ("src",),
+    # SVG fetches through href/xlink:href; old HTML through background/lowsrc.
+    "image": ("href", "xlink:href"),
+    "use": ("href", "xlink:href"),
+    "feimage": ("href", "xlink:href"),
+    "body": ("background",),
+    "table": ("background",),
+    "td": ("background",),
 }
 _EXTERNAL = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.I)
-_BAD_SCHEME = re.compile(r"^\s*(?:javascript|vbscript|data):", re.I)
+_BAD_SCHEME = re.compile(r"^(?:javascript|vbscript|livescript|data):", re.I)
+# Browsers drop ASCII whitespace and control characters inside a URL's
+# scheme ("jav&#x09;ascript:" runs), so the check does too.
+_URL_NOISE = re.compile(r"[\x00-\x20]")
 _FORBIDDEN_TAGS = {"iframe", "frame", "form", "base", "object", "embed", "input", "button", "textarea", "select"}
 _CSS_URL = re.compile(r"url\(\s*['\"]?\s*((?:[a-z][a-z0-9+.-]*:)?//[^)'\"]+)", re.I)
 _CSS_IMPORT = re.compile(r"@import\s+(?:url\()?\s*['\"]?((?:[a-z][a-z0-9+.-]*:)?//[^)'\";]+)", re.I)
+
+
+_URL_ATTRIBUTES = {
+    "href", "src", "action", "formaction", "xlink:href", "srcset", "poster", "data",
+    "background", "lowsrc", "dynsrc", "ping", "cite", "longdesc", "manifest", "icon",
+}
+# Material's search results insert an entry's title and text as HTML; its
+# search plugin keeps only these tags, without attributes.
+SEARCH_INDEX = "search/search_index.json"
+OFFLINE_INDEX = "search/search_index.js"  # the offline plugin's inlined copy
+OFFLINE_PREFIX = "var __index = "
+SEARCH_TAGS = frozenset({"p", "code", "pre", "li", "ol", "ul", "sub", "sup"})
 
 
 class _PageScanner(HTMLParser):
@@ -43,16 +67,26 @@ class _PageScanner(HTMLParser):
         self.name = name
         self.problems: list[str] = []
         self.article_depth = 0
+        self.in_style = False
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "article" and self.article_depth:
             self.article_depth -= 1
+        if tag == "style":
+            self.in_style = False
+
+    def handle_data(self, data: str) -> None:
+        # A <style> element can load from another host as well as a file can.
+        if self.in_style:
+            self._check_css(data, f"{self.name}:{self.getpos()[0]}")
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {key: value or "" for key, value in attrs}
         where = f"{self.name}:{self.getpos()[0]}"
         if tag == "article":
             self.article_depth += 1
+        if tag == "style":
+            self.in_style = True
         if self.article_depth and (tag in _FORBIDDEN_TAGS or tag in {"script", "style", "meta", "link"}):
             self.problems.append(f"{where}: <{tag}> element in page content")
         elif tag in {"iframe", "frame", "base", "object", "embed"}:
@@ -69,7 +103,7 @@ class _PageScanner(HTMLParser):
         for key, value in values.items():
             if key.startswith("on"):
                 self.problems.append(f"{where}: event-handler attribute {key}= on <{tag}>")
-            if key in {"href", "src", "action", "formaction", "xlink:href", "srcset", "poster", "data"} and _BAD_SCHEME.match(value):
+            if key in _URL_ATTRIBUTES and _BAD_SCHEME.match(_URL_NOISE.sub("", value)):
                 self.problems.append(f"{where}: {key}={value[:40]!r} on <{tag}>")
             if key == "style":
                 self._check_css(value, where)
@@ -90,6 +124,46 @@ def check_css(name: str, text: str) -> list[str]:
     return [f"{name}: CSS loads {m[1]!r} from another host" for m in list(_CSS_URL.finditer(text)) + list(_CSS_IMPORT.finditer(text))]
 
 
+class _SearchEntryScanner(HTMLParser):
+    def __init__(self, where: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.where = where
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in SEARCH_TAGS or attrs:
+            self.problems.append(f"{self.where}: <{tag}{' ' + attrs[0][0] if attrs else ''}> in the search index")
+
+
+def check_search_index(name: str, text: str) -> list[str]:
+    """The search index holds only the plain tags Material's plugin keeps."""
+    try:
+        index = json.loads(text)
+    except ValueError as error:
+        return [f"{name}: not valid JSON ({error})"]
+    docs = index.get("docs") if isinstance(index, dict) else None
+    if not isinstance(docs, list):
+        return [f"{name}: no 'docs' list"]
+    problems: list[str] = []
+    for number, doc in enumerate(docs):
+        if not isinstance(doc, dict):
+            problems.append(f"{name}: entry {number} is not an object")
+            continue
+        for key in ("title", "text"):
+            value = doc.get(key, "")
+            if not isinstance(value, str):
+                problems.append(f"{name}: entry {number} {key} is not a string")
+                continue
+            scanner = _SearchEntryScanner(f"{name}: entry {number} {key} ({doc.get('location', '')})")
+            scanner.feed(value)
+            scanner.close()
+            problems += scanner.problems
+        tags = doc.get("tags", [])
+        if not isinstance(tags, list) or any(not isinstance(tag, str) or "<" in tag for tag in tags):
+            problems.append(f"{name}: entry {number} has markup in its tags")
+    return problems
+
+
 def check_site(site_dir: Path) -> list[str]:
     problems: list[str] = []
     for path in sorted(site_dir.rglob("*")):
@@ -100,4 +174,9 @@ def check_site(site_dir: Path) -> list[str]:
             problems += check_html(name, path.read_text(encoding="utf-8", errors="replace"))
         elif path.suffix == ".css":
             problems += check_css(name, path.read_text(encoding="utf-8", errors="replace"))
+        elif name == SEARCH_INDEX:
+            problems += check_search_index(name, path.read_text(encoding="utf-8", errors="replace"))
+        elif name == OFFLINE_INDEX:
+            text = path.read_text(encoding="utf-8", errors="replace")
+            problems += check_search_index(name, text.removeprefix(OFFLINE_PREFIX))
     return problems

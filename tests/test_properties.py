@@ -1,0 +1,219 @@
+"""Property tests (hypothesis, bounded so the suite stays fast).
+
+* any string survives the frontmatter round trip through MkDocs' own parser;
+* any scraped prose renders, through the real Markdown with the site's
+  extensions, to exactly its literal text;
+* any path the converter computes stays inside the content folder;
+* converting twice is idempotent, and the input order does not matter.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from functools import lru_cache
+from html.parser import HTMLParser
+from pathlib import Path
+
+import markdown
+import yaml
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from mkdocs.utils.meta import get_data
+
+from generator.body import render_body
+from generator.clean import clean_body, clean_line
+from generator.cli import main
+from generator.escape import escape_block, escape_inline, link_text
+from generator.frontmatter import dump_frontmatter
+from generator.render import thread_path
+from generator.slugs import SLUG_PATTERN, make_slug
+from generator.write import safe_destination
+from tests.conftest import ROOT, SEED_DATE
+
+FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SLOW = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+
+# Text as strangers type it: every Unicode character hypothesis knows (no
+# surrogates: they cannot be UTF-8), weighted towards Markdown/HTML syntax.
+SYNTAX = list("\\`*_[]()<>!#&;:=+-~^|{}%$\"'/.?@ \n\t")
+scraped = st.text(alphabet=st.one_of(st.sampled_from(SYNTAX), st.characters(exclude_categories=("Cs",))), max_size=120)
+words = st.text(alphabet=st.one_of(st.sampled_from(SYNTAX), st.characters(codec="ascii")), min_size=1, max_size=60)
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """mkdocs.yml with MkDocs' own tags (``!ENV``) read as plain nodes."""
+
+
+_ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
+@lru_cache(maxsize=1)
+def site_extensions() -> tuple[list[str], dict[str, dict]]:
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_ConfigLoader)
+    names, options = [], {}
+    for entry in config["markdown_extensions"]:
+        name, value = next(iter(entry.items())) if isinstance(entry, dict) else (entry, None)
+        names.append(name)
+        options[name] = value or {}
+    return names, options
+
+
+def to_html(text: str) -> str:
+    names, options = site_extensions()
+    return markdown.Markdown(extensions=names, extension_configs=options).convert(text)
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.tags: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def visible(html: str) -> tuple[str, set[str]]:
+    parser = _Text()
+    parser.feed(html)
+    parser.close()
+    return "".join(parser.parts), parser.tags
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+# --- frontmatter ----------------------------------------------------------------
+
+
+@FAST
+@given(title=st.text(), why=st.text(), tags=st.lists(st.text(), max_size=3))
+def test_any_string_survives_the_frontmatter_round_trip_through_mkdocs(title, why, tags):
+    meta = {"title": title, "slug": "x-000000", "replies": 3, "related": [{"slug": "y", "title": title, "why": why}], "tags": tags}
+    _, read_back = get_data(dump_frontmatter(meta) + "\n# Body\n")
+    assert read_back == meta
+
+
+@FAST
+@given(title=scraped)
+def test_any_cleaned_title_is_valid_utf8_yaml_that_reads_back_the_same(title):
+    cleaned = clean_line(title)
+    text = dump_frontmatter({"title": cleaned})
+    text.encode("utf-8")
+    assert get_data(text + "\nbody\n")[1]["title"] == cleaned
+
+
+# --- scraped prose renders literally --------------------------------------------
+
+
+@FAST
+@given(text=scraped)
+def test_escaped_prose_renders_to_exactly_its_literal_text(text):
+    prose = clean_body(text)
+    shown, tags = visible(to_html(escape_block(prose)))
+    assert squash(shown) == squash(prose)
+    assert tags <= {"p", "br"}
+
+
+@FAST
+@given(title=words)
+@example(title="Swift or C#")  # a heading drops closing hashes
+@example(title="#")
+def test_an_escaped_title_is_exactly_the_heading_text(title):
+    title = clean_line(title)
+    shown, tags = visible(to_html(f"# {escape_inline(title)}"))
+    assert shown.strip() == title.strip()
+    assert tags == {"h1"}
+
+
+LINK_CONTEXTS = {
+    "paragraph": "{link}",
+    "list item": "- {link} — similar question",
+    "table cell": "| Thread | Views |\n|---|--:|\n| {link} | 3 |",
+}
+
+
+@FAST
+@given(title=words, context=st.sampled_from(sorted(LINK_CONTEXTS)))
+@example(title="]:", context="list item")  # the line would read as a reference definition
+@example(title="a | b", context="table cell")
+def test_escaped_link_text_is_exactly_the_link_text_where_the_converter_writes_links(title, context):
+    title = clean_line(title)
+    html = to_html(LINK_CONTEXTS[context].format(link=f"[{link_text(title)}](x-000000.md)"))
+    anchors = re.findall(r'<a href="x-000000.md">(.*?)</a>', html, re.S)
+    assert len(anchors) == 1 and html.count("<a ") == 1
+    assert visible(anchors[0])[0].strip() == title.strip()
+
+
+BODY_TAGS = {"p", "code", "pre", "span", "div", "ul", "ol", "li", "em", "strong", "br", "a"}
+
+
+@settings(max_examples=100, deadline=None)
+@given(text=scraped)
+def test_the_body_renderer_shows_every_character_of_the_scraped_text(text):
+    prose = clean_body(text)
+    html = to_html(render_body(prose))
+    shown, tags = visible(html)
+    assert squash(shown) == squash(prose)
+    assert tags <= BODY_TAGS
+    # The only links are the converter's own, to Apple's documentation.
+    assert all(href.startswith("https://developer.apple.com/") for href in re.findall(r'<a href="([^"]*)"', html))
+
+
+# --- paths stay inside content/ -------------------------------------------------------
+
+
+@FAST
+@given(title=st.text(), key=st.text())
+def test_any_title_gives_a_safe_path_inside_the_content_folder(title, key):
+    slug = make_slug(title, "title:" + key)
+    assert SLUG_PATTERN.match(slug) and slug.isascii()
+    root = Path(tempfile.gettempdir()) / "kb-property-root"
+    destination = safe_destination(root, thread_path(slug))
+    assert destination.parent == root / "threads"
+
+
+# --- converting twice; input order ---------------------------------------------------
+
+LISTING_HEADER = "Network Extension\nPosts under Network Extension tag\nPost\nReplies\nBoosts\nViews\nActivity\n"
+entry = st.tuples(
+    st.text(alphabet=st.one_of(st.sampled_from(SYNTAX[:-2]), st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp"))), min_size=1, max_size=50).filter(lambda t: t.strip() and clean_line(t)),
+    st.text(alphabet=st.one_of(st.sampled_from(SYNTAX[:-2]), st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp"))), min_size=1, max_size=80).filter(lambda t: t.strip()),
+    st.integers(0, 5000),
+)
+
+
+def write_listing(path: Path, entries) -> Path:
+    text = LISTING_HEADER + "".join(f"{title.strip()}\n{body.strip()}\n{views % 7}\n0\n{views}\n3w\n" for title, body, views in entries)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file() and p.name != "lock"}
+
+
+@SLOW
+@given(first=st.lists(entry, min_size=1, max_size=4), second=st.lists(entry, min_size=1, max_size=4))
+def test_converting_twice_is_idempotent_and_input_order_does_not_matter(first, second):
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        a = write_listing(tmp / "a.txt", first)
+        b = write_listing(tmp / "b.txt", second)
+        out, reversed_out = tmp / "content", tmp / "reversed"
+        common = ["--as-of", SEED_DATE, "-q"]
+        assert main(["convert", str(a), str(b), "--out", str(out), *common]) in (0, 1)
+        once = files(out)
+        mtimes = {p: p.stat().st_mtime_ns for p in out.rglob("*.md")}
+        assert main(["convert", str(a), str(b), "--out", str(out), *common]) in (0, 1)
+        assert files(out) == once
+        assert {p: p.stat().st_mtime_ns for p in out.rglob("*.md")} == mtimes
+        assert main(["convert", str(b), str(a), "--out", str(reversed_out), *common]) in (0, 1)
+        assert files(reversed_out) == once
+        for name in once:
+            assert ".." not in name.split("/")
