@@ -5,8 +5,11 @@ Rules, applied in this order to every title, body, author and label
 HTML here: escaping is the renderer's job.
 
 1. Line breaks: CRLF, lone CR, U+0085 (NEL), U+2028 and U+2029 become LF.
-2. Mojibake is repaired with ``ftfy`` (``Itâ€™s`` -> ``It’s``), which also
-   drops terminal escapes.  Curly quotes, ligatures and full-width forms are
+2. Mojibake is repaired with ``ftfy`` (``Itâ€™s`` -> ``It’s``), but only
+   in text that shows the classic signs of UTF-8 read as Windows-1252
+   (``â€``, ``Ã``+letter, ``Â``+symbol): ftfy's own detector also fires on
+   real text such as German "ßª", which it would turn into another script.
+   Terminal escapes are always dropped.  Curly quotes, ligatures and full-width forms are
    kept as written.  HTML entities are *not* decoded: ``&lt;b&gt;`` and
    ``&amp;amp;`` in a text scrape are what the author typed and are shown as
    written; feeds decode their HTML exactly once in their reader.
@@ -32,6 +35,7 @@ from generator.records import Post, Thread
 
 _FTFY = ftfy.TextFixerConfig(
     unescape_html=False,
+    fix_encoding=True,
     uncurl_quotes=False,
     fix_latin_ligatures=False,
     fix_character_width=False,
@@ -44,6 +48,18 @@ _INVISIBLE = re.compile(
     "\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c"
     "\u200b\u2060\ufeff\u00ad]"
 )
+_NO_ENCODING_FIX = ftfy.TextFixerConfig(
+    unescape_html=False,
+    fix_encoding=False,
+    uncurl_quotes=False,
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    normalization="NFC",
+    explain=False,
+)
+# UTF-8 decoded as Windows-1252: "â€" + one more byte (’ “ ” – —), "Ã" + a
+# continuation character (é ü ß), "Â" before a symbol or no-break space.
+_MOJIBAKE = re.compile("â€[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]|Ã[\u0080-\u00bf]|Â[\u00a0-\u00bf]")
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _SPACES = re.compile(r"\s+")
 # ftfy's own limit on how much text it examines per call, with headroom: a
@@ -55,13 +71,10 @@ def _fix(text: str) -> str:
     text = _LINE_BREAKS.sub("\n", text)
     # Lone surrogates cannot reach ftfy's encoder; drop them first.
     text = re.sub("[\ud800-\udfff]", "", text)
-    if len(text) > _FTFY_SLICE:
-        text = "".join(
-            ftfy.fix_text(text[i : i + _FTFY_SLICE], _FTFY)
-            for i in range(0, len(text), _FTFY_SLICE)
-        )
-    else:
-        text = ftfy.fix_text(text, _FTFY)
+    config = _FTFY if _MOJIBAKE.search(text) else _NO_ENCODING_FIX
+    text = "".join(
+        ftfy.fix_text(text[i : i + _FTFY_SLICE], config) for i in range(0, len(text), _FTFY_SLICE)
+    )
     return _INVISIBLE.sub("", text)
 
 

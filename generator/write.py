@@ -102,15 +102,22 @@ def _atomic_write(destination: Path, data: bytes) -> None:
 
 @contextlib.contextmanager
 def run_lock(root: Path) -> Iterator[None]:
-    """Hold ``<root>/.forum-kb/lock`` for the run; a second run fails fast."""
-    state = root / STATE_DIR
-    state.mkdir(parents=True, exist_ok=True)
-    with open(state / "lock", "a+") as handle:
+    """Hold ``<root>/.forum-kb/lock`` for the run; a second run fails fast.
+    A symlink planted at the lock's place is removed, never followed."""
+    lock = safe_destination(root, f"{STATE_DIR}/lock")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    if lock.is_symlink():
+        lock.unlink()
+    try:
+        descriptor = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+    except OSError as error:
+        raise WriteError(f"cannot create the run lock {lock}: {error.strerror}") from None
+    with os.fdopen(descriptor, "r+") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as error:
             if error.errno in (errno.EAGAIN, errno.EACCES):
-                raise WriteError(f"another kb run holds {state / 'lock'}; try again when it ends") from None
+                raise WriteError(f"another kb run holds {lock}; try again when it ends") from None
             raise
         try:
             yield
@@ -139,6 +146,10 @@ def write_pages(root: Path, docs: Iterable[PageDoc], *, remove_stale: bool) -> W
         if destination.is_symlink():
             _atomic_write(destination, data)
             report.written.append(doc.path)
+            continue
+        if destination.exists() and not destination.is_file():
+            # A folder (or a device) where a page should go is not ours.
+            report.protected.append(doc.path)
             continue
         if destination.exists():
             current = destination.read_bytes()
