@@ -282,5 +282,5 @@ def test_bad_inputs_give_empty_output_not_a_traceback():
 
 def test_a_huge_body_is_capped_with_a_note():
     rendered = render_body("word " * 1_000_000)
-    assert rendered.endswith("*Body shortened to 100,000 of 5,000,000 characters.*\n")
-    assert len(rendered) < 110_000
+    assert rendered.endswith("*Body shortened to 40,000 of 5,000,000 characters.*\n")
+    assert len(rendered) < 45_000
