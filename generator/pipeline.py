@@ -21,7 +21,7 @@ from generator.clean import prepare
 from generator.merge import MergedThread, merge_threads
 from generator.readers import read_inputs
 from generator.records import Enriched, PageDoc, Related, Source, Thread
-from generator.relate import RelateItem, near_duplicates, relate
+from generator.relate import RelateItem, relate_and_group
 from generator.render import redirect_pages, render_thread
 from generator.browse import browse_pages, sidebar_nav
 from generator.state import CORPUS, SLUGS, SlugPlan, corpus_bytes, load_corpus, load_slugs, plan_slugs, slugs_bytes
@@ -84,8 +84,7 @@ def add_relations(items: list[Enriched], k: int = 5) -> list[Enriched]:
         )
         for item in items
     ]
-    related = relate(relate_items, k=k)
-    groups = near_duplicates(relate_items)
+    related, groups = relate_and_group(relate_items, k=k)
     by_slug = {item.slug: item for item in items}
     asked: dict[str, tuple[Related, ...]] = {}
     for group in groups:
