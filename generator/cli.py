@@ -25,6 +25,8 @@ examples:
   kb export                          offline site zip in dist/
   kb export --jsonl threads.jsonl    every thread as canonical JSON Lines
   kb prune --older-than 2024-01-01   drop threads inactive since before 2024
+  kb search "NEFilterErrorDomain Code=1"
+  kb search --json packet tunnel     [{"slug", "title", "score"}]
   kb stats                           threads per API family, platform, topic
 """
 
@@ -89,7 +91,17 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--jsonl", type=str, metavar="FILE", help="write canonical thread records to FILE ('-' = stdout)")
     export.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content/)")
     export.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="MkDocs config (default: mkdocs.yml)")
+    export.add_argument("--site", type=Path, default=Path("build/offline-site"),
+                        help="where the offline site is built before zipping (default: build/offline-site/)")
     export.add_argument("--dist", type=Path, default=Path("dist"), help="folder for the zip (default: dist/)")
+
+    from generator.search import configure_parser
+
+    search = commands.add_parser(
+        "search", help="find threads in the converted content (BM25, identifier-aware)",
+        description="Search the converted pages like the site's search box does: symbols, error strings, plain English.",
+    )
+    configure_parser(search)
 
     stats = commands.add_parser("stats", help="count threads per API family, platform and topic")
     stats.add_argument("content", nargs="?", type=Path, default=Path("content"), help="content folder")
@@ -145,11 +157,21 @@ def run_export(args: argparse.Namespace) -> int:
                 count = write_jsonl(threads, handle)
         print(f"kb export: wrote {count} threads as JSON Lines to {args.jsonl}", file=sys.stderr)
         return 0
+    from generator.build import BuildError
     from generator.export import export_offline
 
-    zip_path = export_offline(args.config, Path("site"), args.dist)
+    try:
+        zip_path = export_offline(args.config, args.site, args.dist)
+    except BuildError as error:
+        raise UsageError(str(error)) from None
     print(f"kb export: offline site written to {zip_path}")
     return 0
+
+
+def run_search(args: argparse.Namespace) -> int:
+    from generator.search import run
+
+    return run(args)
 
 
 def run_stats(args: argparse.Namespace) -> int:
@@ -164,6 +186,7 @@ COMMANDS = {
     "build": run_build,
     "prune": run_prune,
     "export": run_export,
+    "search": run_search,
     "stats": run_stats,
 }
 

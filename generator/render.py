@@ -14,6 +14,7 @@ from generator.answers import AnswerOrder, order_answers
 from generator.body import original_text_block, render_body
 from generator.escape import code_span, escape_inline, link_text, safe_url
 from generator.records import Enriched, Evidence, Facts, PageDoc, Post, Related
+from generator.searchterms import search_boost, search_terms
 from generator.taxonomy import load_taxonomy
 
 THREADS_DIR = "threads"
@@ -73,6 +74,7 @@ def thread_meta(item: Enriched) -> dict[str, object]:
         "symbols": list(facts.symbols),
         "related": [{"slug": r.slug, "title": r.title, "why": r.why} for r in item.related],
         "tags": page_tags(item),
+        "search": {"boost": search_boost(item)},
     }
     answers = order_answers(thread)
     meta["answered"] = answers.status
@@ -158,6 +160,11 @@ def render_thread(item: Enriched) -> PageDoc:
     parts: list[str] = [f"# {escape_inline(display_title(thread.title))}"]
     if len(thread.title) > DISPLAY_TITLE_LIMIT:
         parts.append(f"**Full title:** {escape_inline(thread.title)}")
+    terms = search_terms(item, load_taxonomy())
+    if terms:
+        # Hidden words only the search index reads: identifier parts and the
+        # family's plain-English aliases (generator/searchterms.py).
+        parts.append(terms.rstrip("\n"))
     parts.append(filed_under(item.facts))
     if item.asked_before:
         parts.append("!!! info \"Asked before / also asked\"\n\n" + _indent(related_list(item.asked_before)))
@@ -167,7 +174,9 @@ def render_thread(item: Enriched) -> PageDoc:
         parts.append(original_text_block(thread.body))
     parts += answer_sections(order_answers(thread))
     if item.related:
-        parts.append("## Related threads")
+        # Raw heading so Material's search skips the section: other threads'
+        # titles would otherwise make this page match their queries.
+        parts.append('<h2 id="related-threads" data-search-exclude>Related threads</h2>')
         parts.append(related_list(item.related))
     return PageDoc(thread_path(item.slug), thread_meta(item), "\n\n".join(parts) + "\n")
 

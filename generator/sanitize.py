@@ -38,14 +38,17 @@ import nh3
 ARTICLE_TAGS = frozenset({
     "a", "blockquote", "br", "code", "del", "details", "div", "em", "h1", "h2",
     "h3", "h4", "h5", "h6", "hr", "li", "nav", "ol", "p", "pre", "span",
-    "strong", "summary", "table", "tbody", "td", "th", "thead", "tr", "ul",
+    "strong", "sub", "summary", "table", "tbody", "td", "th", "thead", "tr", "ul",
 })
 ARTICLE_ATTRIBUTES: dict[str, set[str]] = {
     "*": {"class", "id", "title", "lang", "aria-label", "aria-hidden"},
     "a": {"href", "rel"},
     "ol": {"start"},
-    # The converter's "Original text" block is kept out of Material's search.
+    # The converter's "Original text" block and "Related threads" heading are
+    # kept out of Material's search; its search-only terms are hidden.
     "details": {"open", "data-search-exclude"},
+    "h2": {"data-search-exclude"},
+    "div": {"hidden"},
     # Python-Markdown's tables align columns with an inline style.
     "th": {"style"},
     "td": {"style"},

@@ -1,0 +1,305 @@
+"""``kb search QUERY``: find threads from a terminal, over the converted content.
+
+BM25 over each thread page (``content/threads/*.md``) with three weighted
+fields (BM25F): the title, the thread's keys (symbols, API family names and
+aliases, topics) and the body text.  Text is cut into words exactly like the
+site's search (``generator.searchterms``: same separator, same stop words,
+identifiers kept whole plus their words and tails), so a pasted symbol, an
+error string or "packet tunnel" finds the same threads in both places.
+
+Beyond the site's search: a query word that matches no word of the content
+falls back to words it starts (``writePacket`` -> writepacketobjects) and then
+to words one or two edits away (``polcy`` -> policy), each at half weight.
+
+Reading pages is the only I/O (:func:`load_documents`); ranking is pure and
+deterministic (ties broken by slug).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+
+from mkdocs.utils.meta import get_data
+
+from generator.searchterms import family_phrases, identifier_forms, is_identifier, tokens
+from generator.taxonomy import Taxonomy, load_taxonomy
+
+THREADS_DIR = "threads"
+# Field weights: a word in the title says more about the thread than one in
+# the body; keys (symbols, families) sit between.  Same order as the site's
+# search (title and tags 5x the text), tuned on tests/fixtures/queries.yaml.
+FIELD_WEIGHTS: Mapping[str, float] = {"title": 3.0, "keys": 2.0, "body": 1.0}
+K1 = 1.2
+B = 0.75
+FALLBACK_WEIGHT = 0.5
+MIN_PREFIX = 3
+DEFAULT_LIMIT = 10
+
+# Parts of a page that are not about the thread itself: the scraped original
+# (a second copy of the question), other threads' titles, the hidden
+# search-terms element (its forms are recomputed here from the words).
+_EXCLUDED_HTML = re.compile(
+    r"<(details|div|section|aside)\b[^>]*(?:data-search-exclude|kb-search-terms)[^>]*>.*?</\1>", re.S | re.I
+)
+_EXCLUDED_SECTION = re.compile(
+    r"^(?:#{2,6}\s*(?:Related threads|Asked before[^\n]*)|<h[2-6][^>]*data-search-exclude[^>]*>.*?</h[2-6]>)\s*$"
+    r".*?(?=^#{1,6}\s|^<h[1-6]\b|\Z)",
+    re.S | re.M | re.I,
+)
+_ADMONITION_ASKED = re.compile(r'^!!! \w+ "Asked before[^\n]*\n(?:\n|    [^\n]*\n)*', re.M)
+_LINK_TARGET = re.compile(r"\]\([^)\s]*\)")
+_TAG = re.compile(r"<[^>]+>")
+_MARKDOWN_ESCAPE = re.compile(r"\\(.)")
+_ENTITY = {"&lt;": "<", "&gt;": ">", "&amp;": "&", "&quot;": '"', "&#10;": "\n"}
+
+
+@dataclass(frozen=True)
+class Document:
+    """One thread page, analysed: per field, its words (lowercase) with counts."""
+
+    slug: str
+    title: str
+    path: str
+    families: tuple[str, ...]
+    last_active: str
+    fields: Mapping[str, Counter[str]]
+
+
+@dataclass(frozen=True)
+class Hit:
+    slug: str
+    title: str
+    score: float
+    families: tuple[str, ...]
+    last_active: str
+    path: str
+
+
+# --- analysis -----------------------------------------------------------------
+
+
+def analyse(text: str) -> list[str]:
+    """Words of ``text`` as both engines index them: lowercase tokens, and for
+    every identifier its words and tails (``NEPacketTunnelFlow`` -> also ne,
+    packet, tunnel, flow, packettunnelflow, tunnelflow)."""
+    words: list[str] = []
+    for token in tokens(text):
+        words.append(token.lower())
+        if is_identifier(token):
+            words.extend(identifier_forms(token))
+    return words
+
+
+def body_text(markdown: str) -> str:
+    """The searchable text of a page body: what a reader reads about this
+    thread, without the excluded parts, link targets, tags and escapes."""
+    text = _EXCLUDED_HTML.sub(" ", markdown)
+    text = _ADMONITION_ASKED.sub(" ", text)
+    text = _EXCLUDED_SECTION.sub(" ", text)
+    text = _LINK_TARGET.sub("]", text)
+    text = _TAG.sub(" ", text)
+    for entity, character in _ENTITY.items():
+        text = text.replace(entity, character)
+    return _MARKDOWN_ESCAPE.sub(r"\1", text)
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, (list, tuple)):
+        return [str(item) for item in value if isinstance(item, (str, int, float)) and not isinstance(item, bool)]
+    return []
+
+
+def make_document(path: str, markdown: str, taxonomy: Taxonomy) -> Document | None:
+    """Analyse one page's text; ``None`` when it is not a thread page."""
+    try:
+        body, meta = get_data(markdown)
+    except Exception:  # a page MkDocs itself could not read is skipped, not fatal
+        return None
+    if not isinstance(meta, dict) or not isinstance(meta.get("slug"), str):
+        return None
+    title = str(meta.get("title") or meta["slug"])
+    apis = _strings(meta.get("apis"))
+    keys = [*_strings(meta.get("symbols")), *family_phrases(apis, taxonomy), *_strings(meta.get("topics"))]
+    fields = {
+        "title": Counter(analyse(title)),
+        "keys": Counter(analyse(" · ".join(keys))),
+        "body": Counter(analyse(body_text(body))),
+    }
+    return Document(
+        slug=meta["slug"],
+        title=title,
+        path=path,
+        families=tuple(apis),
+        last_active=str(meta.get("last_active") or ""),
+        fields=fields,
+    )
+
+
+def load_documents(content: Path, taxonomy: Taxonomy | None = None) -> list[Document]:
+    """Every thread page under ``content/threads``, sorted by slug.  Raises
+    FileNotFoundError when the folder has no thread pages."""
+    taxonomy = taxonomy or load_taxonomy()
+    folder = content / THREADS_DIR
+    paths = sorted(folder.glob("*.md")) if folder.is_dir() else []
+    if not paths:
+        raise FileNotFoundError(f"no thread pages in {folder}; run `kb convert` first or pass --content")
+    documents = []
+    for path in paths:
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        document = make_document(path.as_posix(), text, taxonomy)
+        if document is not None:
+            documents.append(document)
+    return sorted(documents, key=lambda document: document.slug)
+
+
+# --- ranking ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Stats:
+    count: int
+    frequency: Mapping[str, int]  # documents containing the word
+    average_length: float
+    vocabulary: tuple[str, ...]
+
+
+def _stats(documents: Sequence[Document]) -> _Stats:
+    frequency: Counter[str] = Counter()
+    total = 0.0
+    for document in documents:
+        words: set[str] = set()
+        for name, counts in document.fields.items():
+            words.update(counts)
+            total += FIELD_WEIGHTS[name] * sum(counts.values())
+        frequency.update(words)
+    return _Stats(len(documents), frequency, total / max(1, len(documents)), tuple(sorted(frequency)))
+
+
+def _edit_distance_at_most(a: str, b: str, limit: int) -> bool:
+    if abs(len(a) - len(b)) > limit:
+        return False
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i]
+        for j, char_b in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b)))
+        if min(current) > limit:
+            return False
+        previous = current
+    return previous[-1] <= limit
+
+
+def expand(word: str, stats: _Stats) -> dict[str, float]:
+    """The content words a query word stands for, with weights: itself; else
+    words it begins; else words one (two, for long words) edits away."""
+    if word in stats.frequency:
+        return {word: 1.0}
+    if len(word) >= MIN_PREFIX:
+        prefixed = [candidate for candidate in stats.vocabulary if candidate.startswith(word)]
+        if prefixed:
+            return {candidate: FALLBACK_WEIGHT for candidate in prefixed}
+    if len(word) >= 4:
+        limit = 2 if len(word) >= 8 else 1
+        near = [candidate for candidate in stats.vocabulary if _edit_distance_at_most(word, candidate, limit)]
+        return {candidate: FALLBACK_WEIGHT for candidate in near}
+    return {}
+
+
+def _bm25(document: Document, word: str, stats: _Stats) -> float:
+    weighted_tf = sum(FIELD_WEIGHTS[name] * counts.get(word, 0) for name, counts in document.fields.items())
+    if not weighted_tf:
+        return 0.0
+    length = sum(FIELD_WEIGHTS[name] * sum(counts.values()) for name, counts in document.fields.items())
+    df = stats.frequency.get(word, 0)
+    idf = math.log(1 + (stats.count - df + 0.5) / (df + 0.5))
+    norm = K1 * (1 - B + B * length / max(1e-9, stats.average_length))
+    return idf * weighted_tf * (K1 + 1) / (weighted_tf + norm)
+
+
+def query_words(query: str) -> list[str]:
+    """Distinct analysed words of the query, in order (identifiers whole only:
+    their parts would match every page that says "provider")."""
+    return list(dict.fromkeys(token.lower() for token in tokens(query)))
+
+
+def search(documents: Sequence[Document], query: str, limit: int = DEFAULT_LIMIT) -> list[Hit]:
+    """The best ``limit`` threads for ``query``, best first; [] for a query
+    with no searchable word.  A thread matching more of the query's words
+    ranks above one matching fewer, more strongly."""
+    words = query_words(query)
+    if not words or not documents or limit <= 0:
+        return []
+    stats = _stats(documents)
+    expansions = [expand(word, stats) for word in words]
+    hits = []
+    for document in documents:
+        score, matched = 0.0, 0
+        for expansion in expansions:
+            part = sum(weight * _bm25(document, candidate, stats) for candidate, weight in expansion.items())
+            score += part
+            matched += part > 0
+        if score > 0:
+            coverage = matched / len(words)
+            final = score * (1 + coverage**2)
+            hits.append(Hit(document.slug, document.title, round(final, 4), document.families, document.last_active, document.path))
+    hits.sort(key=lambda hit: (-hit.score, hit.slug))
+    return hits[:limit]
+
+
+# --- command line -------------------------------------------------------------
+
+
+def format_hits(hits: Sequence[Hit]) -> str:
+    if not hits:
+        return "no threads match"
+    lines = []
+    for rank, hit in enumerate(hits, 1):
+        families = ", ".join(hit.families) or "unclassified"
+        lines.append(f"{rank:>2}. {hit.title}")
+        lines.append(f"    {families} · last active {hit.last_active or 'unknown'} · {hit.path}  (score {hit.score:.2f})")
+    return "\n".join(lines)
+
+
+def hits_json(hits: Sequence[Hit]) -> str:
+    return json.dumps([{"slug": hit.slug, "title": hit.title, "score": hit.score} for hit in hits], ensure_ascii=False)
+
+
+def configure_parser(parser: argparse.ArgumentParser) -> None:
+    """Arguments of ``kb search`` (the CLI adds this sub-command)."""
+    parser.add_argument("query", nargs="+", metavar="QUERY", help="words, a symbol or an error string")
+    parser.add_argument("--json", action="store_true", help='print [{"slug", "title", "score"}]')
+    parser.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content/)")
+    parser.add_argument("-n", type=int, default=DEFAULT_LIMIT, metavar="N", help=f"at most N results (default: {DEFAULT_LIMIT})")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Exit 0 (also when nothing matches); 2 when there is no content to search."""
+    try:
+        documents = load_documents(args.content)
+    except (FileNotFoundError, ValueError) as error:
+        print(f"kb: error: {error}", file=sys.stderr)
+        return 2
+    hits = search(documents, " ".join(args.query), limit=max(0, args.n))
+    print(hits_json(hits) if args.json else format_hits(hits))
+    return 0
+
+
+def main(argv: Iterable[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="kb search", description="Find threads in the converted content.")
+    configure_parser(parser)
+    return run(parser.parse_args(None if argv is None else list(argv)))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,175 @@
+"""What a reader does, in a real browser: Debian's chromium driven by Playwright
+(never `playwright install`), on the served site (http.server on 127.0.0.1, a
+free port) and on the unzipped offline export opened from file://.  Click the
+search box, type with the keyboard, read `.md-search-result__item` titles.
+
+The seed is converted, built and exported once for this module (in a
+temporary folder); each engine then runs the whole query set once.
+"""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from bench.search_quality import CHROMIUM, BrowserSearch, Score, launch, load_queries, served
+from generator.build import build_site
+from generator.cli import main as kb_main
+from generator.export import export_offline
+from tests.conftest import SEED, SEED_DATE
+from tests.sitebuild import site_config
+
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None,
+    reason=f"{CHROMIUM} is not installed (.ci/run installs Debian's chromium)",
+)
+
+URL_FILTER_THREADS = {
+    "Remove URL Filter configurations?",
+    "Using the Bloom filter tool to configure a URL filter Error 9",
+    "How to get url-filter-provider entitlement approved for App Store distribution?",
+}
+
+
+@pytest.fixture(scope="module")
+def seed_builds(tmp_path_factory) -> tuple[Path, Path]:
+    """(served site folder, unzipped offline copy) of the seed."""
+    root = tmp_path_factory.mktemp("browser")
+    content = root / "content"
+    assert kb_main(["convert", str(SEED), "--out", str(content), "--as-of", SEED_DATE, "-q"]) == 0
+    config = site_config(content, root / "site", root)
+    build_site(config, root / "site")
+    archive = export_offline(config, root / "offline-site", root / "dist")
+    offline = root / "offline"
+    with zipfile.ZipFile(archive) as zipped:
+        zipped.extractall(offline)
+    return root / "site", offline
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with launch() as chromium:
+        yield chromium
+
+
+@pytest.fixture(scope="module")
+def site_url(seed_builds):
+    with served(seed_builds[0]) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def offline_url(seed_builds) -> str:
+    return (seed_builds[1] / "index.html").as_uri()
+
+
+def _run_queries(browser, url: str) -> tuple[Score, BrowserSearch]:
+    search = BrowserSearch(browser, url)
+    score = Score()
+    for query in load_queries():
+        titles, _ = search.search(query.query)
+        score.add(query, titles)
+    return score, search
+
+
+@pytest.fixture(scope="module")
+def site_run(browser, site_url):
+    score, search = _run_queries(browser, site_url)
+    yield score, search
+    search.close()
+
+
+@pytest.fixture(scope="module")
+def offline_run(browser, offline_url):
+    score, search = _run_queries(browser, offline_url)
+    yield score, search
+    search.close()
+
+
+def test_served_site_meets_the_targets_on_the_query_set(site_run):
+    score, search = site_run
+    assert score.first >= 0.9 * score.total, score.misses
+    assert score.top3 >= score.total - 1, score.misses
+    assert search.errors == []
+
+
+def test_offline_copy_meets_the_targets_on_the_query_set(offline_run):
+    score, search = offline_run
+    assert score.first >= 0.9 * score.total, score.misses
+    assert score.top3 >= score.total - 1, score.misses
+    assert search.errors == []
+
+
+def test_offline_copy_finds_url_filter_threads_by_typing_url_filter(browser, offline_url):
+    search = BrowserSearch(browser, offline_url)
+    try:
+        titles, _ = search.search("url filter")
+    finally:
+        search.close()
+    assert titles[0] in URL_FILTER_THREADS
+    assert URL_FILTER_THREADS <= set(titles[:4])
+
+
+def test_offline_copy_makes_no_request_to_another_host(offline_run):
+    _, search = offline_run
+    assert search.external == []
+
+
+def test_served_site_makes_no_request_to_another_host(site_run):
+    _, search = site_run
+    assert search.external == []
+
+
+def test_offline_navigation_related_links_and_code_highlighting_work(browser, offline_url):
+    home = BrowserSearch(browser, offline_url)
+    page = home.page
+    try:
+        page.keyboard.press("Escape")  # close the search overlay BrowserSearch opened
+        page.locator("article a[href='all.html']").first.click()
+        page.wait_for_url("**/all.html")
+        page.click("a[href*='threads/network-is-not-working-when-upload-smb']")
+        page.wait_for_url("**/threads/network-is-not-working-when-upload-smb-*.html")
+        # Pygments highlighting is in the page itself: coloured spans in the code.
+        assert page.locator(".highlight pre code span").count() > 10
+        related = page.locator("h2#related-threads ~ ul a").first
+        target = related.get_attribute("href")
+        related.click()
+        page.wait_for_url(f"**/{target.split('/')[-1]}")
+        assert page.locator("article h1").count() == 1
+        landed = page.url
+    finally:
+        home.close()
+    # Search from a thread page one folder down (relative paths to the index and worker).
+    thread = BrowserSearch(browser, landed)
+    try:
+        titles, _ = thread.search("writePacketObjects")
+    finally:
+        thread.close()
+    assert titles[0].startswith("NEPacketTunnelFlow: large UDP DNS responses")
+    assert home.external == [] and home.errors == [] and thread.external == [] and thread.errors == []
+
+
+def test_search_result_teasers_do_not_show_the_hidden_search_terms(browser, site_url):
+    search = BrowserSearch(browser, site_url)
+    try:
+        search.search("TunnelFlow")
+        teaser = search.page.locator(".md-search-result__item").first.inner_text()
+    finally:
+        search.close()
+    assert teaser.startswith("NEPacketTunnelFlow")
+    assert "packettunnelflow" not in teaser
+
+
+def test_search_index_holds_the_converters_terms_and_not_the_excluded_parts(seed_builds):
+    import json
+
+    site, _ = seed_builds
+    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    page = next(doc for doc in docs if doc["location"].startswith("threads/nepackettunnelflow-") and "#" not in doc["location"])
+    assert "ne packet tunnel flow packettunnelflow tunnelflow" in page["text"]
+    assert "Packet tunnel provider · packet tunnel" in page["text"]
+    assert not any(doc["location"].endswith("#related-threads") for doc in docs)
+    assert not any("Original text (as scraped)" in doc["text"] for doc in docs)
