@@ -6,11 +6,13 @@ STAMP  := $(VENV)/.installed-stamp
 
 .PHONY: install content site export test golden bench bench-full clean
 
-# Create .venv and install the pinned dependencies (again when pyproject changes).
-$(STAMP): pyproject.toml
+# Create .venv and install the pinned dependencies (again when they change).
+# constraints.txt pins every transitive package to the versions tested here
+# (regenerate: .venv/bin/pip freeze --exclude-editable > constraints.txt).
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
 install: $(STAMP)
