@@ -21,6 +21,7 @@ Everything here is pure: text in, text out.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 import re
 from typing import Iterable
 
@@ -107,8 +108,10 @@ def identifier_parts(identifier: str) -> list[str]:
     return [part for part in _CAMEL_BOUNDARY.split(identifier) if part]
 
 
+@lru_cache(maxsize=65536)
 def is_identifier(token: str) -> bool:
-    """True for a camelCase / PascalCase name such as ``writePacketObjects``."""
+    """True for a camelCase / PascalCase name such as ``writePacketObjects``.
+    Cached: the same tokens recur across thousands of threads."""
     if len(token) < MIN_IDENTIFIER_LENGTH or not _ALNUM.match(token):
         return False
     # Two real words at least: "iPhone" and ids like "R65679C4F3" are not names.

@@ -84,20 +84,36 @@ def safe_destination(root: Path, relative: str) -> Path:
     return destination
 
 
-def _atomic_write(destination: Path, data: bytes) -> None:
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    temporary = destination.with_name(f".{destination.name}.{os.getpid()}.tmp")
+def _temporary_for(destination: Path) -> Path:
+    return destination.with_name(f".{destination.name}.{os.getpid()}.tmp")
+
+
+def _atomic_write_all(files: list[tuple[Path, bytes]]) -> None:
+    """Write every file to a temporary beside it, flush them to disk with one
+    ``os.sync`` (one fsync per page cost seconds at 10,000 pages), then move
+    each into place with ``os.replace``.  Interrupted anywhere, each page is
+    still the old one or the new one; leftover temporaries are removed."""
+    temporaries: list[Path] = []
     try:
-        with open(temporary, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        # os.replace renames over a symlink itself: the link is replaced, its
-        # target is never touched.
-        os.replace(temporary, destination)
+        for destination, data in files:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            temporary = _temporary_for(destination)
+            temporaries.append(temporary)
+            temporary.write_bytes(data)
+        if files:
+            os.sync()
+        for (destination, _data), temporary in zip(files, temporaries):
+            # os.replace renames over a symlink itself: the link is replaced,
+            # its target is never touched.
+            os.replace(temporary, destination)
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            temporary.unlink()
+        for temporary in temporaries:
+            with contextlib.suppress(FileNotFoundError):
+                temporary.unlink()
+
+
+def _atomic_write(destination: Path, data: bytes) -> None:
+    _atomic_write_all([(destination, data)])
 
 
 @contextlib.contextmanager
@@ -138,13 +154,14 @@ def write_pages(root: Path, docs: Iterable[PageDoc], *, remove_stale: bool) -> W
     """Write ``docs`` under ``root`` with the promises above."""
     report = WriteReport()
     wanted: set[str] = set()
+    pending: list[tuple[Path, bytes]] = []
     root.mkdir(parents=True, exist_ok=True)
     for doc in sorted(docs, key=lambda d: d.path):
         destination = safe_destination(root, doc.path)
         wanted.add(doc.path)
         data = page_bytes(doc)
         if destination.is_symlink():
-            _atomic_write(destination, data)
+            pending.append((destination, data))
             report.written.append(doc.path)
             continue
         if destination.exists() and not destination.is_file():
@@ -159,8 +176,9 @@ def write_pages(root: Path, docs: Iterable[PageDoc], *, remove_stale: bool) -> W
             if ownership(current) != "owned":
                 report.protected.append(doc.path)
                 continue
-        _atomic_write(destination, data)
+        pending.append((destination, data))
         report.written.append(doc.path)
+    _atomic_write_all(pending)
     if remove_stale:
         for relative in generated_pages(root):
             if relative in wanted:
