@@ -307,3 +307,18 @@ def test_synthetic_corpus_indexed_ranking_matches_all_pairs_closely():
     wanted = sum(len(x) for x in exact)
     found = sum(len({j for _, j in x} & {j for _, j in y}) for x, y in zip(exact, indexed))
     assert wanted > 1500 and found / wanted >= 0.95
+
+
+def test_ranking_on_two_processes_equals_ranking_in_one(monkeypatch):
+    """The forked ranking (used for large corpora) gives the same lists."""
+    import generator.parallel as parallel
+    from bench.synth import make_threads
+    from generator.classify import classify
+
+    threads = make_threads(300, seed=7)
+    items = [RelateItem(slug=f"t{i:04d}", title=t.title, text=t.body, facts=classify(t)) for i, t in enumerate(threads)]
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_ITEMS", 10**9)
+    serial = relate(items)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_ITEMS", 1)
+    monkeypatch.setattr(parallel, "worker_count", lambda: 2)
+    assert relate(items) == serial

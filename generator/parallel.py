@@ -1,0 +1,46 @@
+"""Using both cores for the pure, per-thread stages.
+
+Classification, rendering and related-thread ranking are pure functions of
+their input, so they can run in forked worker processes and give exactly the
+same result, in the same order.  Small corpora stay in one process: forking
+costs more than it saves below :data:`PARALLEL_MIN_ITEMS`, and the seed's
+20 threads never need it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from typing import Callable, Sequence, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+# Below this many items everything runs in the calling process.
+PARALLEL_MIN_ITEMS = 2000
+# Work is cut into this many chunks per worker so that uneven items even out.
+CHUNKS_PER_WORKER = 4
+
+
+def worker_count() -> int:
+    """Processes to use: the CPUs this process may run on (2 on the target machine)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def fork_map(function: Callable[[T], R], items: Sequence[T], *, min_items: int | None = None) -> list[R]:
+    """``[function(item) for item in items]``, in forked workers when the
+    input is large enough.  ``function`` must be a module-level function."""
+    threshold = PARALLEL_MIN_ITEMS if min_items is None else min_items
+    workers = worker_count()
+    if len(items) < threshold or workers < 2 or not _can_fork():
+        return [function(item) for item in items]
+    chunksize = max(1, len(items) // (workers * CHUNKS_PER_WORKER))
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        return pool.map(function, items, chunksize=chunksize)
