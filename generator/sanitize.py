@@ -32,6 +32,8 @@ from pathlib import Path
 
 import nh3
 
+from generator.parallel import fork_map
+
 # What converted Markdown renders to with the extensions in mkdocs.yml (toc,
 # tables, admonition, details, superfences, highlight, inlinehilite,
 # escapeall), plus Material's content partials (tags, thread meta header).
@@ -212,19 +214,22 @@ def _replace(path: Path, text: str) -> None:
     os.replace(temporary, path)
 
 
+def _sanitize_file(path: Path) -> bool:
+    """Sanitise one page in place; True when it had to change."""
+    original = path.read_text(encoding="utf-8", errors="replace")
+    cleaned = sanitize_page(original)
+    if cleaned is original:
+        return False
+    _replace(path, cleaned)
+    return True
+
+
 def sanitize_site(site_dir: Path) -> int:
     """Sanitise every HTML page's article and the search index under
     ``site_dir`` in place; return how many files had to change (0 when the
     converter's escaping already kept everything literal)."""
-    changed = 0
-    for path in sorted(site_dir.rglob("*.html")):
-        if path.is_symlink() or not path.is_file():
-            continue
-        original = path.read_text(encoding="utf-8", errors="replace")
-        cleaned = sanitize_page(original)
-        if cleaned is not original:
-            _replace(path, cleaned)
-            changed += 1
+    pages = [path for path in sorted(site_dir.rglob("*.html")) if path.is_file() and not path.is_symlink()]
+    changed = sum(fork_map(_sanitize_file, pages))
     for relative, prefix in ((SEARCH_INDEX, ""), (OFFLINE_INDEX, OFFLINE_PREFIX)):
         index_path = site_dir / relative
         if not index_path.is_file() or index_path.is_symlink():

@@ -14,6 +14,8 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+from generator.parallel import fork_map
+
 # Attributes that make the browser fetch something on its own.
 _LOADING = {
     "script": ("src",),
@@ -164,19 +166,27 @@ def check_search_index(name: str, text: str) -> list[str]:
     return problems
 
 
+def check_file(site_dir: Path, path: Path) -> list[str]:
+    """The problems of one file of the site (none for kinds it does not read)."""
+    name = path.relative_to(site_dir).as_posix()
+    if path.suffix == ".html":
+        return check_html(name, path.read_text(encoding="utf-8", errors="replace"))
+    if path.suffix == ".css":
+        return check_css(name, path.read_text(encoding="utf-8", errors="replace"))
+    if name == SEARCH_INDEX:
+        return check_search_index(name, path.read_text(encoding="utf-8", errors="replace"))
+    if name == OFFLINE_INDEX:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        return check_search_index(name, text.removeprefix(OFFLINE_PREFIX))
+    return []
+
+
+def _check_one(job: tuple[Path, Path]) -> list[str]:
+    return check_file(*job)
+
+
 def check_site(site_dir: Path) -> list[str]:
-    problems: list[str] = []
-    for path in sorted(site_dir.rglob("*")):
-        if not path.is_file():
-            continue
-        name = path.relative_to(site_dir).as_posix()
-        if path.suffix == ".html":
-            problems += check_html(name, path.read_text(encoding="utf-8", errors="replace"))
-        elif path.suffix == ".css":
-            problems += check_css(name, path.read_text(encoding="utf-8", errors="replace"))
-        elif name == SEARCH_INDEX:
-            problems += check_search_index(name, path.read_text(encoding="utf-8", errors="replace"))
-        elif name == OFFLINE_INDEX:
-            text = path.read_text(encoding="utf-8", errors="replace")
-            problems += check_search_index(name, text.removeprefix(OFFLINE_PREFIX))
-    return problems
+    """Every problem of every file under ``site_dir``, in path order (the
+    pages are parsed on both cores for a large site)."""
+    files = [(site_dir, path) for path in sorted(site_dir.rglob("*")) if path.is_file()]
+    return [problem for problems in fork_map(_check_one, files) for problem in problems]
