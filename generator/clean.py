@@ -48,15 +48,7 @@ _INVISIBLE = re.compile(
     "\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c"
     "\u200b\u2060\ufeff\u00ad]"
 )
-_NO_ENCODING_FIX = ftfy.TextFixerConfig(
-    unescape_html=False,
-    fix_encoding=False,
-    uncurl_quotes=False,
-    fix_latin_ligatures=False,
-    fix_character_width=False,
-    normalization="NFC",
-    explain=False,
-)
+_NO_ENCODING_FIX = _FTFY._replace(fix_encoding=False)
 # UTF-8 decoded as Windows-1252: "â€" + one more byte (’ “ ” – —), "Ã" + a
 # continuation character (é ü ß), "Â" before a symbol or no-break space.
 _MOJIBAKE = re.compile("â€[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]|Ã[\u0080-\u00bf]|Â[\u00a0-\u00bf]")
