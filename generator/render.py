@@ -14,7 +14,7 @@ from generator.answers import AnswerOrder, order_answers
 from generator.body import original_text_block, render_body
 from generator.escape import code_span, escape_inline, link_text, safe_url
 from generator.records import Enriched, Evidence, Facts, PageDoc, Post, Related
-from generator.searchterms import search_boost, search_terms
+from generator.searchterms import search_terms
 from generator.taxonomy import load_taxonomy
 
 THREADS_DIR = "threads"
@@ -74,7 +74,9 @@ def thread_meta(item: Enriched) -> dict[str, object]:
         "symbols": list(facts.symbols),
         "related": [{"slug": r.slug, "title": r.title, "why": r.why} for r in item.related],
         "tags": page_tags(item),
-        "search": {"boost": search_boost(item)},
+        # Thread pages are searched through the sharded index the converter
+        # writes (generator/searchindex.py), not through Material's single index.
+        "search": {"exclude": True},
     }
     answers = order_answers(thread)
     meta["answered"] = answers.status

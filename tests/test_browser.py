@@ -163,13 +163,35 @@ def test_search_result_teasers_do_not_show_the_hidden_search_terms(browser, site
     assert "packettunnelflow" not in teaser
 
 
-def test_search_index_holds_the_converters_terms_and_not_the_excluded_parts(seed_builds):
+def test_thread_pages_are_searched_through_the_sharded_index_not_materials(seed_builds):
     import json
 
-    site, _ = seed_builds
+    from generator.searchindex import INDEX_DIR, search_files
+
+    site, offline = seed_builds
     docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
-    page = next(doc for doc in docs if doc["location"].startswith("threads/nepackettunnelflow-") and "#" not in doc["location"])
-    assert "ne packet tunnel flow packettunnelflow tunnelflow" in page["text"]
-    assert "Packet tunnel provider · packet tunnel" in page["text"]
-    assert not any(doc["location"].endswith("#related-threads") for doc in docs)
-    assert not any("Original text (as scraped)" in doc["text"] for doc in docs)
+    assert not any(doc["location"].startswith("threads/") for doc in docs)
+    for root in (site, offline):
+        assert (root / "assets" / "kb-search" / "worker.js").is_file()
+        files = {path.name: path.read_bytes() for path in (root / INDEX_DIR).iterdir()}
+        # The converter's terms (identifier tails, family aliases) are in it ...
+        assert search_files(files, "tunnelflow")[0][1].startswith("NEPacketTunnelFlow")
+        assert search_files(files, "Packet tunnel provider")[0][1].startswith("NEPacketTunnelFlow")
+        # ... the excluded parts (the scraped original, related threads) are not.
+        assert search_files(files, "scraped") == []
+        assert search_files(files, "Related") == []
+
+
+def test_a_served_search_loads_only_the_shards_it_needs(browser, site_url, seed_builds):
+    from generator.searchindex import INDEX_DIR
+
+    shards: list[str] = []
+    search = BrowserSearch(browser, site_url)
+    search.page.on("request", lambda request: shards.append(request.url) if "/kb-search/index/" in request.url else None)
+    try:
+        titles, _ = search.search("writePacketObjects")
+    finally:
+        search.close()
+    assert titles[0].startswith("NEPacketTunnelFlow")
+    total = len(list((seed_builds[0] / INDEX_DIR).iterdir()))
+    assert 0 < len(set(shards)) < total / 2

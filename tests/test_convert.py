@@ -141,3 +141,15 @@ def test_hand_edited_page_is_not_overwritten(converted, capsys):
     assert main(["convert", str(SEED), "--out", str(converted), "--as-of", SEED_DATE]) == 0
     assert page.read_bytes() == edited
     assert "edited by hand" in capsys.readouterr().err
+
+
+def test_classifying_and_rendering_on_two_processes_gives_the_same_content(tmp_path, monkeypatch):
+    import generator.parallel as parallel
+
+    serial = tmp_path / "serial"
+    assert main(["convert", str(SEED), "--out", str(serial), "--as-of", SEED_DATE, "-q"]) == 0
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_ITEMS", 1)
+    monkeypatch.setattr(parallel, "worker_count", lambda: 2)
+    forked = tmp_path / "forked"
+    assert main(["convert", str(SEED), "--out", str(forked), "--as-of", SEED_DATE, "-q"]) == 0
+    assert {k: v[0] for k, v in snapshot(forked).items()} == {k: v[0] for k, v in snapshot(serial).items()}
