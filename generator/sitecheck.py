@@ -178,6 +178,20 @@ def check_file(site_dir: Path, path: Path) -> list[str]:
     if name == OFFLINE_INDEX:
         text = path.read_text(encoding="utf-8", errors="replace")
         return check_search_index(name, text.removeprefix(OFFLINE_PREFIX))
+    if name.startswith(SHARDED_INDEX) and path.suffix == ".js":
+        return check_index_shard(name, path.read_bytes())
+    return []
+
+
+# The converter's sharded search index (generator/searchindex.py) stores every
+# string as ASCII JSON with <, > and & escaped: a shard holding any of them
+# raw, or any non-ASCII byte, was not written by the converter.
+SHARDED_INDEX = "assets/kb-search/index/"
+
+
+def check_index_shard(name: str, data: bytes) -> list[str]:
+    if any(byte > 0x7F for byte in data) or any(ch in data for ch in b"<>&"):
+        return [f"{name}: search index shard holds raw markup or non-ASCII bytes"]
     return []
 
 

@@ -78,3 +78,14 @@ def test_scan_of_a_built_site_catches_an_image_injected_after_the_build(tiny_pro
     problems = check_site(site)
     assert len(problems) == 1 and "https://evil.example/pixel.gif" in problems[0]
     shutil.rmtree(site)
+
+
+def test_scan_catches_markup_smuggled_into_a_search_index_shard(tmp_path):
+    from generator.sitecheck import check_site
+
+    shard = tmp_path / "assets" / "kb-search" / "index" / "t-ab.js"
+    shard.parent.mkdir(parents=True)
+    shard.write_text('self.__kbShard("t-ab", {"title": "\\u003cb\\u003eok"});\n', encoding="ascii")
+    assert check_site(tmp_path) == []
+    shard.write_text('self.__kbShard("t-ab", {"title": "<img src=x onerror=alert(1)>"});\n', encoding="ascii")
+    assert check_site(tmp_path) == ["assets/kb-search/index/t-ab.js: search index shard holds raw markup or non-ASCII bytes"]
