@@ -46,6 +46,8 @@ import time
 from pathlib import Path
 from typing import Any, Sequence
 
+from generator.siteconfig import SITE_CONFIG, config_for
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 AS_OF = "2026-03-16"  # the synthetic corpus's scrape date (activity labels resolve against it, never today)
@@ -171,28 +173,20 @@ def _child_export(config: Path, site: Path, dist: Path) -> None:
 
 
 def project_config(content: Path, site: Path, where: Path) -> Path:
-    """The project's mkdocs.yml pointed at ``content`` and ``site`` (the same
-    rewrite as tests/sitebuild.py)."""
-    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    text = text.replace("INHERIT: content/.forum-kb/nav.yml", f"INHERIT: {content}/.forum-kb/nav.yml")
-    text = text.replace("docs_dir: content", f"docs_dir: {content}")
-    text = text.replace("site_dir: site", f"site_dir: {site}")
-    text = text.replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}")
-    config = where / "mkdocs.yml"
-    config.write_text(text, encoding="utf-8")
-    return config
+    """The project's mkdocs.yml pointed at ``content`` and ``site``."""
+    return config_for(content, site, where, ROOT)
 
 
 def floor_config(content: Path, site: Path, where: Path) -> Path:
     """Bare MkDocs + Material: no plugins, overrides, extensions or extra CSS;
-    the same nav (from the converter's nav.yml) and not_in_nav."""
+    the same nav (from the converter's generated site.yml) and not_in_nav."""
     import yaml
 
     project = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     match = re.search(r"^not_in_nav:\s*\|\n((?:[ \t]+.*\n?)+)", project, re.M)
     not_in_nav = match[1] if match else "  /threads/*\n"
     text = (
-        f"INHERIT: {content}/.forum-kb/nav.yml\n"
+        f"INHERIT: {content}/.forum-kb/{SITE_CONFIG}\n"
         "site_name: forum-kb floor\n"
         f"docs_dir: {content}\n"
         f"site_dir: {site}\n"

@@ -31,6 +31,8 @@ from typing import Iterator, Sequence
 
 import yaml
 
+from generator.siteconfig import config_for
+
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "tests" / "fixtures" / "queries.yaml"
 SEED = ROOT / "data" / "network-extension-listing.txt"
@@ -246,13 +248,7 @@ def build_seed(workdir: Path) -> tuple[Path, Path, Path]:
 
 def _config_for(content: Path, where: Path) -> Path:
     """The project's mkdocs.yml, pointed at ``content`` and the project's overrides."""
-    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    text = text.replace("INHERIT: content/.forum-kb/nav.yml", f"INHERIT: {content}/.forum-kb/nav.yml")
-    text = text.replace("docs_dir: content", f"docs_dir: {content}")
-    text = text.replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}")
-    config = where / "mkdocs.yml"
-    config.write_text(text, encoding="utf-8")
-    return config
+    return config_for(content, where / "site", where, ROOT)
 
 
 def index_stats(site: Path, threads: int) -> dict[str, object]:

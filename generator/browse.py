@@ -162,8 +162,8 @@ def browse_pages(items: Sequence[Enriched], taxonomy: Taxonomy | None = None) ->
 def sidebar_nav(taxonomy: Taxonomy | None = None) -> list[object]:
     """The sidebar: home, all threads, and one entry per family, platform and
     topic — generated from the taxonomy, so a new family needs no edit of
-    mkdocs.yml.  Written to ``content/.forum-kb/nav.yml``, which mkdocs.yml
-    INHERITs."""
+    mkdocs.yml.  Written into ``content/.forum-kb/site.yml``, which
+    mkdocs.yml INHERITs (generator/siteconfig.py)."""
     taxonomy = taxonomy or load_taxonomy()
     return [
         {"Home": "index.md"},

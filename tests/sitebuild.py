@@ -14,18 +14,12 @@ from pathlib import Path
 
 import yaml
 
+from generator.siteconfig import config_for
 from tests.conftest import ROOT
 
 
 def site_config(content: Path, site: Path, where: Path) -> Path:
-    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    text = text.replace("INHERIT: content/.forum-kb/nav.yml", f"INHERIT: {content}/.forum-kb/nav.yml")
-    text = text.replace("docs_dir: content", f"docs_dir: {content}")
-    text = text.replace("site_dir: site", f"site_dir: {site}")
-    text = text.replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}")
-    config = where / "mkdocs.yml"
-    config.write_text(text, encoding="utf-8")
-    return config
+    return config_for(content, site, where, ROOT)
 
 
 def build(content: Path, site: Path) -> subprocess.CompletedProcess[str]:

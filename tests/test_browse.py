@@ -65,7 +65,7 @@ def test_home_matrix_counts_link_to_lists(content):
 
 
 def test_sidebar_nav_lists_shelves_not_threads(content):
-    nav = yaml.safe_load((content / ".forum-kb" / "nav.yml").read_text(encoding="utf-8"))["nav"]
+    nav = yaml.safe_load((content / ".forum-kb" / "site.yml").read_text(encoding="utf-8"))["nav"]
     flat = yaml.safe_dump(nav)
     assert "threads/" not in flat
     sections = [next(iter(entry)) for entry in nav]
@@ -90,3 +90,25 @@ def test_stats_counts_families(content, capsys):
 def test_stats_without_content_is_a_clear_error(tmp_path, capsys):
     assert main(["stats", str(tmp_path)]) == 2
     assert "run `kb convert` first" in capsys.readouterr().err
+
+
+def test_only_taxonomy_ids_are_allowed_as_tags(content):
+    generated = yaml.safe_load((content / ".forum-kb" / "site.yml").read_text(encoding="utf-8"))
+    allowed = generated["plugins"]["tags"]["tags_allowed"]
+    taxonomy = load_taxonomy()
+    assert set(allowed) == {*taxonomy.family_ids, *taxonomy.platform_ids, *taxonomy.topic_ids}
+
+
+def test_a_tag_outside_the_taxonomy_fails_the_build(content, tmp_path):
+    import shutil
+
+    from tests.sitebuild import build
+
+    copy = tmp_path / "content"
+    shutil.copytree(content, copy)
+    page = next((copy / "threads").glob("*.md"))
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("tags:\n", "tags:\n- content-filtre\n", 1), encoding="utf-8")
+    result = build(copy, tmp_path / "site")
+    assert result.returncode != 0
+    assert "content-filtre" in result.stderr

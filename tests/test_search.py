@@ -43,7 +43,10 @@ _AnyTag.add_multi_constructor("!", lambda loader, suffix, node: None)
 
 def test_mkdocs_search_separator_is_the_converters_separator():
     config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_AnyTag)
-    search = next(p["search"] for p in config["plugins"] if isinstance(p, dict) and "search" in p)
+    plugins = config["plugins"]
+    search = plugins["search"] if isinstance(plugins, dict) else next(
+        p["search"] for p in plugins if isinstance(p, dict) and "search" in p
+    )
     assert search["separator"] == SEPARATOR
 
 

@@ -1,0 +1,1 @@
+self.__kbShard("c6166","affect affected affects");

@@ -1,0 +1,1 @@
+self.__kbShard("c6168","ahead");

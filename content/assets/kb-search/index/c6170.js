@@ -1,0 +1,1 @@
+self.__kbShard("c6170","ap api apis apns app appaudittoken appbundleidentifier appear appearance appearing appears apple application applicationname applications appmessage appreciate appreciated approach approaches appropriate approval approved approximately apps");

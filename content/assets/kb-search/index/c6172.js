@@ -1,0 +1,1 @@
+self.__kbShard("c6172","archive around array arrive arrives");

@@ -1,0 +1,1 @@
+self.__kbShard("c6173","ask assistance assume async");

@@ -1,0 +1,1 @@
+self.__kbShard("c6174","attachment attempting attention");

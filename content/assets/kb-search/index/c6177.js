@@ -1,0 +1,1 @@
+self.__kbShard("c6177","await aware away");

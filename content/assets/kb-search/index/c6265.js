@@ -1,0 +1,1 @@
+self.__kbShard("c6265","becomes before behavior being below best beta betas between beyond");

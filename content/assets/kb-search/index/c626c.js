@@ -1,0 +1,1 @@
+self.__kbShard("c626c","blacklist block blocked blocking blocks bloom");

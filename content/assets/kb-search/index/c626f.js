@@ -1,0 +1,1 @@
+self.__kbShard("c626f","body bool bootstrap both bottom");

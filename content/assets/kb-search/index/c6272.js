@@ -1,0 +1,1 @@
+self.__kbShard("c6272","brackets broadly browser");

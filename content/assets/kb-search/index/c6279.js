@@ -1,0 +1,1 @@
+self.__kbShard("c6279","bypass byte bytes bytesstartoffset");

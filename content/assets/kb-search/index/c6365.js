@@ -1,0 +1,1 @@
+self.__kbShard("c6365","cellular centered cert certificate certification");

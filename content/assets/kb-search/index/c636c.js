@@ -1,0 +1,1 @@
+self.__kbShard("c636c","clarify class classes cleaning client close closed");

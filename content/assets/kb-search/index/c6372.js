@@ -1,0 +1,1 @@
+self.__kbShard("c6372","crafted crashes create creating creation");

@@ -1,0 +1,1 @@
+self.__kbShard("c6375","curating currently custom");

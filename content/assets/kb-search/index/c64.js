@@ -1,0 +1,1 @@
+self.__kbShard("c64","d");

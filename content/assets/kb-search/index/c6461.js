@@ -1,0 +1,1 @@
+self.__kbShard("c6461","dance data database datacomplete dataprovider dataverdict days");

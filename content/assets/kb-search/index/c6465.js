@@ -1,0 +1,1 @@
+self.__kbShard("c6465","deep default delegate delete deliver delivered delivery demand depending deploy deployed deploying deployment derived described description design designated despite destination destinationhost detail details detect dev develop developer developing development device devices");

@@ -1,0 +1,1 @@
+self.__kbShard("c646e","dn dns dnsmac dnsmacproxy dnsmacproxy5 dnsmacproxyrelease dnsproxy dnsresponder dnssettings");

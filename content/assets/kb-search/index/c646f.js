@@ -1,0 +1,1 @@
+self.__kbShard("c646f","documentation documented doesn doing domain domains don done down");

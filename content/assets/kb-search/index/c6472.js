@@ -1,0 +1,1 @@
+self.__kbShard("c6472","drag driven dropped");

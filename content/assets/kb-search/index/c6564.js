@@ -1,0 +1,1 @@
+self.__kbShard("c6564","edns0 education");

@@ -1,0 +1,1 @@
+self.__kbShard("c656d","embed embedded empty");

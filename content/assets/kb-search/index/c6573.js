@@ -1,0 +1,1 @@
+self.__kbShard("c6573","escape escaping essentials established");

@@ -1,0 +1,1 @@
+self.__kbShard("c6578","ex exactly example except exclude excludeapns excluded existing exists exits expect expectations expected experience export exporting extension extensionerror extensionnotfound extensionpointidentifier extensionpolicies extensions");

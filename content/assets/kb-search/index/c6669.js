@@ -1,0 +1,1 @@
+self.__kbShard("c6669","fi fields file filed filter filtercontrolprovider filterdataprovider filterdataverdict filtererrordomain filterextension filterflow filterinbound filtering filtermanager filternewflowverdict filteroutbound filters filtersocketflow final find finder fine fires firewall first fix fixed");

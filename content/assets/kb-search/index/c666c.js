@@ -1,0 +1,1 @@
+self.__kbShard("c666c","flow flowverdict");

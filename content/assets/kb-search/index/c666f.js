@@ -1,0 +1,1 @@
+self.__kbShard("c666f","follow followed following formed forward forwarding found");

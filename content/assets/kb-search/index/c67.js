@@ -1,0 +1,1 @@
+self.__kbShard("c67","g");

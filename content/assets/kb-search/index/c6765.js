@@ -1,0 +1,1 @@
+self.__kbShard("c6765","general getnovi");

@@ -1,0 +1,1 @@
+self.__kbShard("c676f","go goal goes going");

@@ -1,0 +1,1 @@
+self.__kbShard("c6772","grade grant granted great greater greatly group groups");

@@ -1,0 +1,1 @@
+self.__kbShard("c6775","guard guidance guide");

@@ -1,0 +1,1 @@
+self.__kbShard("c6861","hand handle handleappmessage handleinbounddata handleinbounddatacomplete handlenewflow handlenewtcpflow handlenewudpflow handleoutbounddata handleoutbounddatacomplete handler hang hangs happy hardware harvested haven");

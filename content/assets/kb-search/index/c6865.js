@@ -1,0 +1,1 @@
+self.__kbShard("c6865","hello helper hence here");

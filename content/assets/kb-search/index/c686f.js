@@ -1,0 +1,1 @@
+self.__kbShard("c686f","hopefully host hostendpoint hostname hotspot");

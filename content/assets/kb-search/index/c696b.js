@@ -1,0 +1,1 @@
+self.__kbShard("c696b","ik ikev2");

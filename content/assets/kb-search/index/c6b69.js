@@ -1,0 +1,1 @@
+self.__kbShard("c6b69","killing kind kit");

@@ -1,0 +1,1 @@
+self.__kbShard("c6c6f","load loadallfrompreferences loadfrompreferences loadmanager local localendpoint localhost localized localizeddescription locally located location lock log logger logic logs long look lookup love");

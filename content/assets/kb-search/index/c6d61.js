@@ -1,0 +1,1 @@
+self.__kbShard("c6d61","mac mach machine machservicename macos macproxy macproxy5 macproxyrelease main man managed managedsettings management manager managers manifests manual manually masks mastersystem match matches matt max maximum maybe");

@@ -1,0 +1,1 @@
+self.__kbShard("c6d6f","mobile mode monitor more");

@@ -1,0 +1,1 @@
+self.__kbShard("c6d79","my mydns mydnsmac mydnsmacproxy mydnsmacproxy5 mydnsmacproxyrelease");

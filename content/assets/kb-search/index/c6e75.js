@@ -1,0 +1,1 @@
+self.__kbShard("c6e75","number");

@@ -1,0 +1,1 @@
+self.__kbShard("c6f66","office official officially offset");

@@ -1,0 +1,1 @@
+self.__kbShard("c6f6e","on onchange ondemand one");

@@ -1,0 +1,1 @@
+self.__kbShard("c6f70","open opt option options");

@@ -1,0 +1,1 @@
+self.__kbShard("c6f76","over overarching override overriding");

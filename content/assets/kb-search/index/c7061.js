@@ -1,0 +1,1 @@
+self.__kbShard("c7061","packet packetflow packetobjects packets packettunnelflow packettunnelnetworksettings packettunnelprovider padding page panel panic parse particularly party pass passbytes passcode passes passing passissuerurl password path pathway paying");

@@ -1,0 +1,1 @@
+self.__kbShard("c7062","pbx");

@@ -1,0 +1,1 @@
+self.__kbShard("c7175","quarantine queries query question questions quinn");

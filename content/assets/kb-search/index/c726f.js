@@ -1,0 +1,1 @@
+self.__kbShard("c726f","robin root route routes routing");

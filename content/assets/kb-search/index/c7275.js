@@ -1,0 +1,1 @@
+self.__kbShard("c7275","rule ruled rules run running runs runtime");

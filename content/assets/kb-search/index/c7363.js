@@ -1,0 +1,1 @@
+self.__kbShard("c7363","scalable scenario scheme scope screen");

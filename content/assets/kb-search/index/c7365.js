@@ -1,0 +1,1 @@
+self.__kbShard("c7365","seamlessly search sec seckeyverifysignature second seconds sectrustevaluateifnecessary security see seeing seem seems seen selecting self send sends sensitive separate sequence sequoia serve server serveraddress servers serverurl service servicename services session set setting settings settunnelnetworksettings setup");

@@ -1,0 +1,1 @@
+self.__kbShard("c736f","socket socketfilterfw socketflow software solution solutions something sometimes source sourceappaudittoken");

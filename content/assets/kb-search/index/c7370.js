@@ -1,0 +1,1 @@
+self.__kbShard("c7370","spctl specific specified specifier specify");

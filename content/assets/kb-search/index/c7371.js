@@ -1,0 +1,1 @@
+self.__kbShard("c7371","square");

@@ -1,0 +1,1 @@
+self.__kbShard("c7374","stability stall standard staple stapled stapler start started startfilter startoffset starts starttunnel startvpntunnel state status steps still stop stopreason stoptunnel stopvpntunnel store stream strict stricter string strong strongly struct stuck student");

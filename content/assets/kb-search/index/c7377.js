@@ -1,0 +1,1 @@
+self.__kbShard("c7377","swear swift swiftui swipe switch");

@@ -1,0 +1,1 @@
+self.__kbShard("c7379","sysdiagnose sysextd system systemextension systemextensionerror systemextensions systems");

@@ -1,0 +1,1 @@
+self.__kbShard("c7468","thank thanks thing third thought thousands thread through throughput");

@@ -1,0 +1,1 @@
+self.__kbShard("c746e","tn3134 tn3165");

@@ -1,0 +1,1 @@
+self.__kbShard("c7472","traffic transition transmitted transparent transparentproxynetworksettings transparentproxyprovider tried trimmed trivial true truncating truncation trust trustevaluateifnecessary try trying");

@@ -1,0 +1,1 @@
+self.__kbShard("c7479","type types");

@@ -1,0 +1,1 @@
+self.__kbShard("c7570","up update upload uploading upstream");

@@ -1,0 +1,1 @@
+self.__kbShard("c7661","valid validate validates validation validator value values var");

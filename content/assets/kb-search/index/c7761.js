@@ -1,0 +1,1 @@
+self.__kbShard("c7761","wait waiting wake wanted way");

@@ -1,0 +1,1 @@
+self.__kbShard("c7765","weak web websites well");

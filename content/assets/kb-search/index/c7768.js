@@ -1,0 +1,1 @@
+self.__kbShard("c7768","wheel whether whole");

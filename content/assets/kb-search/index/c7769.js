@@ -1,0 +1,1 @@
+self.__kbShard("c7769","wi with withfilterinbound within withmachservicename without");

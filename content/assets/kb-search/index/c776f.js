@@ -1,0 +1,1 @@
+self.__kbShard("c776f","wonder work workaround worked workflows working works");

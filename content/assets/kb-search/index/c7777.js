@@ -1,0 +1,1 @@
+self.__kbShard("c7777","wwdc25 www");

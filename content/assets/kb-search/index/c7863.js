@@ -1,0 +1,1 @@
+self.__kbShard("c7863","xcode xcodebuild xcodegen xcodeproj xcrun");

@@ -1,0 +1,1 @@
+self.__kbShard("c7870","xpc xpcclient xpcserver");

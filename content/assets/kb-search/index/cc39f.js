@@ -1,0 +1,1 @@
+self.__kbShard("cc39f","\u00df");

@@ -1,0 +1,1 @@
+self.__kbShard("t6b",{"keep":"JZj8","kernel":"7Ys3","key":"FZqB","keychain":"FXj61ZYG","keyverifysignature":"FZdT","killing":"FXu1","kind":"1ZX0","kit":"0aeM","know":"1ZX0","known":"0YlPCy43XnV1Xa0"});

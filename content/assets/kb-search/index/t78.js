@@ -1,0 +1,1 @@
+self.__kbShard("t78",{"xattr":"FXu1","xcode":"2Xs4Ay43XyL1Ym0","xcodebuild":"FYzQ1XnN","xcodegen":"FXu1","xcodeproj":"GXzL","xcrun":"FXu1","xml":"3Yr8DXnN","xpc":"3ah6CYzQ","xpcclient":"3abJ","xpcserver":"3ZfN","xxxx":"IZyG","xxxxx":"Iah1"});

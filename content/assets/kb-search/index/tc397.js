@@ -1,0 +1,1 @@
+self.__kbShard("tc397",{"\u00d72":"FYrK"});

@@ -1,0 +1,1 @@
+self.__kbShard("tc39f",{"\u00df":"3YgI"});

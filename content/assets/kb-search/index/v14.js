@@ -1,0 +1,1 @@
+self.__kbShard("v14","authentication configurations extensionerror fetchfrequency filteroutbound implementation includedroutes mydnsmacproxy5 neipv4settings neipv6settings newflowverdict nwhostendpoint remoteendpoint sharedinstance socketfilterfw startvpntunnel teamidentifier tunnelprovider");

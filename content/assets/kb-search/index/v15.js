@@ -1,0 +1,1 @@
+self.__kbShard("v15","applicationname controlprovider destinationhost filterextension frompreferences implementations machservicename macproxyrelease managedsettings nefiltermanager networksettings nsxpcconnection pointidentifier providerclasses providermanager recommendations simpleurlfilter systemextension verifysignature");

@@ -1,0 +1,1 @@
+self.__kbShard("v16","bundleidentifier bytesstartoffset filtersocketflow handleappmessage handlenewtcpflow handlenewudpflow inboundpeekbytes nesessionmanager networkextension packettunnelflow peekinboundbytes programmatically providerprotocol provisionprofile skipregistration systemextensions");

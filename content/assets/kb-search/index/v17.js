@@ -1,0 +1,1 @@
+self.__kbShard("v17","bundledisplayname codesigninghelper completionhandler extensionnotfound extensionpolicies filterdataverdict filtererrordomain handleinbounddata neproviderclasses novicontentfilter outboundpeekbytes peekoutboundbytes savetopreferences showbuildsettings withfilterinbound");

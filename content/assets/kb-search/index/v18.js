@@ -1,0 +1,1 @@
+self.__kbShard("v18","allfrompreferences changenotification dnsmacproxyrelease filterdataprovider handleoutbounddata includeallnetworks keyverifysignature nednsproxyprovider nefiltersocketflow nepackettunnelflow neurlfiltermanager providerstopreason urlfilterextension writepacketobjects");

@@ -1,0 +1,1 @@
+self.__kbShard("v19","acceptnewconnection appbundleidentifier authenticationtoken cfbundledisplayname evaluateifnecessary inbounddatacomplete interruptionhandler invalidationhandler loadfrompreferences nefilterdataverdict nefiltererrordomain pirskipregistration sourceappaudittoken tunnelremoteaddress withmachservicename");

@@ -1,0 +1,1 @@
+self.__kbShard("v20","connectionprivileged filternewflowverdict localizeddescription mydnsmacproxyrelease nefilterdataprovider neproviderstopreason networkprefixlengths outbounddatacomplete packettunnelprovider privacypassissuerurl privacyproxyfailopen proxynetworksettings readbytesstartoffset systemextensionerror");

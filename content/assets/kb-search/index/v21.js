@@ -1,0 +1,1 @@
+self.__kbShard("v21","filtercontrolprovider protocolconfiguration seckeyverifysignature tunnelnetworksettings tunnelprovidermanager");

@@ -1,0 +1,1 @@
+self.__kbShard("v22","loadallfrompreferences nefilternewflowverdict nepackettunnelprovider ossystemextensionerror tunnelproviderprotocol");

@@ -1,0 +1,1 @@
+self.__kbShard("v23","initwithmachservicename netunnelprovidermanager pirprivacypassissuerurl pirprivacyproxyfailopen prefilterfetchfrequency");

@@ -1,0 +1,1 @@
+self.__kbShard("v3","1.0 100 384 500 512 825 831 836 893 921 add ago all and api app ask bar bit bug cms com cpu dev dns don dtd due end ev2 feb few fix ids int ios ipc isn isp jan key kit log mac man max mdm mfa mtu new nil non not now old one opt out pbx per pir pop pre pro put raw run sec see set sip smb tab tap tcp try two udp url use var via vpn way web www xml xpc yes");
