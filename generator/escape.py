@@ -11,7 +11,10 @@ Rules (kept readable: only what Markdown would interpret is escaped):
 * ``&``, ``<`` and ``>`` become entities everywhere, so raw HTML, entity
   tricks (``&lt;script&gt;`` stays visible as written) and autolinks are dead.
 * Inline syntax characters (backslash, backtick, ``*``, ``_``, ``[``, ``]``,
-  ``|``, ``!`` before ``[``) get a backslash, and so do ``#`` characters that
+  ``|``, ``{``, ``}``, ``!`` before ``[``) get a backslash.  Braces matter
+  because Material's tags plugin switches ``attr_list`` on whatever
+  mkdocs.yml says: ``Title {0}`` or ``{ onclick=… }`` at the end of a block
+  would otherwise become attributes.  Also escaped: and so do ``#`` characters that
   end a line (a heading would drop them: ``# Swift or C#`` shows "C"), and
   ``:`` after ``]`` (``[text]:](page.md)`` would be a reference definition).
 * Block syntax at the start of a line (headings, lists, quotes, fences,
@@ -28,10 +31,10 @@ from __future__ import annotations
 import re
 
 # Characters that start inline Markdown constructs in the enabled extensions.
-_INLINE = re.compile(r"([\\`*_\[\]|])")
+_INLINE = re.compile(r"([\\`*_\[\]|{}])")
 # Doubled markers of pymdownx inline extensions (mark, insert, caret, tilde,
-# critic) and attribute-list / template braces: escape each character.
-_DOUBLED = re.compile(r"(==|\+\+|\^\^|~~|\{\{|\}\}|\{%|%\}|\{:|\{[-+~=>]|[-+~=<]\}|\$)")
+# critic) and math: escape each character (braces are in _INLINE).
+_DOUBLED = re.compile(r"(==|\+\+|\^\^|~~|\$)")
 # Escaped pairs (skipped whole, so an escaped character is never escaped
 # twice) or a colon; ``_NAME_AHEAD`` spots the emoji shortcode ``:name:``.
 _PAIR_OR_COLON = re.compile(r"\\.|:", re.S)

@@ -73,7 +73,11 @@ def build_offline_site(config: Path, site_dir: Path) -> None:
 def zip_directory(source: Path, target: Path) -> None:
     """Write every file under ``source`` into the zip ``target`` (paths relative
     to ``source``, sorted, fixed time and mode); atomic replace of ``target``."""
-    files = sorted(path for path in source.rglob("*") if path.is_file() and not path.is_symlink())
+    # Sorted by the entry name as stored, so the listing reads in order.
+    files = sorted(
+        (path for path in source.rglob("*") if path.is_file() and not path.is_symlink()),
+        key=lambda path: path.relative_to(source).as_posix(),
+    )
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(handle)
