@@ -49,6 +49,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
+from generator.parallel import fork_map
 from generator.records import Enriched, PageDoc
 from generator.search import (
     FALLBACK_WEIGHT,
@@ -235,27 +236,48 @@ def key_for(word: str, keys: set[str]) -> str | None:
 # --- the index ----------------------------------------------------------------
 
 
+# What forked workers read (set just before the fork; see generator/parallel.py).
+_FORK_STATE: dict[str, object] = {}
+
+
+def _page_document(page: PageDoc) -> Document | None:
+    return page_document(page, _FORK_STATE["taxonomy"])  # type: ignore[arg-type]
+
+
+def _document_scores(doc_id: int) -> list[tuple[str, int]]:
+    documents, stats = _FORK_STATE["scoring"]  # type: ignore[misc]
+    document = documents[doc_id]
+    words = sorted({word for counts in document.fields.values() for word in counts})
+    return [(word, max(1, round(_bm25(document, word, stats) * SCORE_SCALE))) for word in words]
+
+
 def index_files(
     pages: Sequence[PageDoc], items: Sequence[Enriched] = (), taxonomy: Taxonomy | None = None
 ) -> dict[str, bytes]:
     """The index of the thread pages among ``pages``: {file name: bytes}.
     ``items`` give each thread's teaser (its question's first words)."""
     taxonomy = taxonomy or load_taxonomy()
-    documents = sorted(
-        (doc for doc in (page_document(page, taxonomy) for page in pages) if doc is not None),
-        key=lambda doc: doc.slug,
-    )
+    thread_pages = [page for page in pages if page.path.startswith(THREADS_DIR + "/")]
+    _FORK_STATE["taxonomy"] = taxonomy
+    try:
+        analysed = fork_map(_page_document, thread_pages)
+    finally:
+        _FORK_STATE.clear()
+    documents = sorted((doc for doc in analysed if doc is not None), key=lambda doc: doc.slug)
     bodies = {item.slug: item.thread.body for item in items}
     files: dict[str, bytes] = {}
 
-    # Postings: the finished per-word score of each document.
-    stats = _stats(documents) if documents else None
+    # Postings: the finished per-word score of each document (scored on both
+    # cores for a large corpus; the workers share the documents by fork).
+    _FORK_STATE["scoring"] = (documents, _stats(documents) if documents else None)
+    try:
+        scored = fork_map(_document_scores, range(len(documents)))
+    finally:
+        _FORK_STATE.clear()
     postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for doc_id, document in enumerate(documents):
-        words = sorted({word for counts in document.fields.values() for word in counts})
-        for word in words:
-            score = round(_bm25(document, word, stats) * SCORE_SCALE)
-            postings[word].append((doc_id, max(1, score)))
+    for doc_id, scores in enumerate(scored):
+        for word, score in scores:
+            postings[word].append((doc_id, score))
     encoded = {word: encode_postings(entries) for word, entries in postings.items()}
     keys = shard_keys({word: len(text) + len(word) + 6 for word, text in encoded.items()})
     key_set = set(keys)
