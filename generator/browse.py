@@ -13,7 +13,7 @@ from typing import Callable, Sequence
 from generator.escape import escape_inline, link_text, safe_url
 from generator.records import Enriched, PageDoc
 from generator.answers import is_apple, order_answers
-from generator.site_pages import all_threads_page, home_page, thread_table
+from generator.site_pages import all_threads_pages, home_page, listing_pages, thread_table
 from generator.taxonomy import Taxonomy, load_taxonomy
 
 API_DIR = "apis"
@@ -37,24 +37,6 @@ def platform_file(platform_id: str) -> str:
     return f"{PLATFORM_DIR}/{platform_id.lower()}.md"
 
 
-def _shelf_page(
-    path: str,
-    title: str,
-    intro: list[str],
-    items: Sequence[Enriched],
-    families: dict[str, str],
-) -> PageDoc:
-    from_dir = path.rsplit("/", 1)[0] if "/" in path else ""
-    parts = [f"# {escape_inline(title)}", *intro]
-    if items:
-        parts.append(f"{len(items)} threads, newest activity first.")
-        parts.append(thread_table(items, from_dir, families=families))
-    else:
-        parts.append("No thread in the knowledge base is filed here yet.")
-    meta = {"title": title, "search": {"exclude": True}}
-    return PageDoc(path, meta, "\n\n".join(parts) + "\n")
-
-
 def _members(items: Sequence[Enriched], pick: Callable[[Enriched], Sequence[str]], value: str) -> list[Enriched]:
     return [item for item in items if value in pick(item)]
 
@@ -72,7 +54,7 @@ def family_pages(items: Sequence[Enriched], taxonomy: Taxonomy, names: dict[str,
             )
             intro.append(f"Available on: {platform_links}")
         members = _members(items, lambda i: i.facts.apis, family.id)
-        pages.append(_shelf_page(f"{API_DIR}/{family.id}.md", family.name, intro, members, names))
+        pages.extend(listing_pages(f"{API_DIR}/{family.id}.md", family.name, intro, members, names))
     return pages
 
 
@@ -81,7 +63,7 @@ def platform_pages(items: Sequence[Enriched], taxonomy: Taxonomy, names: dict[st
     for platform in taxonomy.platforms:
         members = _members(items, lambda i: i.facts.platforms, platform.id)
         intro = [f"Threads about Network Extension on {escape_inline(platform.name)}."]
-        pages.append(_shelf_page(platform_file(platform.id), platform.name, intro, members, names))
+        pages.extend(listing_pages(platform_file(platform.id), platform.name, intro, members, names))
     return pages
 
 
@@ -90,17 +72,17 @@ def topic_pages(items: Sequence[Enriched], taxonomy: Taxonomy, names: dict[str, 
     for topic in taxonomy.topics:
         members = _members(items, lambda i: i.facts.topics, topic.id)
         intro = [escape_inline(topic.description)]
-        pages.append(_shelf_page(f"{TOPIC_DIR}/{topic.id}.md", topic.name, intro, members, names))
+        pages.extend(listing_pages(f"{TOPIC_DIR}/{topic.id}.md", topic.name, intro, members, names))
     return pages
 
 
-def unclassified_page(items: Sequence[Enriched], names: dict[str, str]) -> PageDoc:
+def unclassified_pages(items: Sequence[Enriched], names: dict[str, str]) -> list[PageDoc]:
     members = [item for item in items if not item.facts.apis]
     intro = [
         "Threads the classifier could not file under any Network Extension API family "
         "(off-topic posts, or questions too general to place). Nothing is lost: they are listed here."
     ]
-    return _shelf_page(UNCLASSIFIED_PATH, "Unclassified", intro, members, names)
+    return listing_pages(UNCLASSIFIED_PATH, "Unclassified", intro, members, names)
 
 
 def answer_pages(items: Sequence[Enriched], taxonomy: Taxonomy, names: dict[str, str]) -> list[PageDoc]:
@@ -150,11 +132,11 @@ def browse_pages(items: Sequence[Enriched], taxonomy: Taxonomy | None = None) ->
     forums = sorted({item.thread.forum for item in items if item.thread.forum})
     return [
         home_page(items, matrix(items, taxonomy), forums),
-        all_threads_page(items, names),
+        *all_threads_pages(items, names),
         *family_pages(items, taxonomy, names),
         *platform_pages(items, taxonomy, names),
         *topic_pages(items, taxonomy, names),
-        unclassified_page(items, names),
+        *unclassified_pages(items, names),
         *answer_pages(items, taxonomy, names),
     ]
 

@@ -14,6 +14,9 @@ from generator.records import Enriched, PageDoc
 from generator.render import display_title, thread_path
 
 ALL_THREADS_PATH = "all.md"
+# Threads per page of a long list: a 10,000-row table is 2 MB of Markdown,
+# slow to build and useless to scroll; later pages are "<name>-page-N.md".
+PAGE_SIZE = 500
 # How many threads the home page lists (the seed fits whole; a big corpus
 # keeps a light home page and links to the full list).
 HOME_LATEST = 25
@@ -82,16 +85,48 @@ def thread_table(items: Sequence[Enriched], from_dir: str = "", *, families: dic
     return "\n".join(rows)
 
 
-def all_threads_page(items: Sequence[Enriched], families: dict[str, str]) -> PageDoc:
-    body = "\n\n".join(
-        [
-            "# All threads",
-            f"{len(items)} threads, newest activity first.",
-            thread_table(items, families=families),
-        ]
-    )
-    meta = {"title": "All threads", "search": {"exclude": True}}
-    return PageDoc(ALL_THREADS_PATH, meta, body + "\n")
+def page_path(path: str, number: int) -> str:
+    """``all.md`` -> ``all.md``, ``all-page-2.md``, …"""
+    return path if number == 1 else f"{path[: -len('.md')]}-page-{number}.md"
+
+
+def _pager(path: str, number: int, count: int) -> str:
+    name = lambda n: page_path(path, n).rsplit("/", 1)[-1]  # noqa: E731 - sibling file
+    links = [f"Page {number} of {count}"]
+    if number > 1:
+        links.append(f"[← newer]({name(number - 1)})")
+    if number < count:
+        links.append(f"[older →]({name(number + 1)})")
+    return " · ".join(links)
+
+
+def listing_pages(
+    path: str, title: str, intro: Sequence[str], items: Sequence[Enriched], families: dict[str, str] | None
+) -> list[PageDoc]:
+    """A titled list of threads, newest first, cut into pages of PAGE_SIZE."""
+    from_dir = path.rsplit("/", 1)[0] if "/" in path else ""
+    ordered = newest_first(items)
+    chunks = [ordered[start : start + PAGE_SIZE] for start in range(0, len(ordered), PAGE_SIZE)] or [[]]
+    pages = []
+    for number, chunk in enumerate(chunks, start=1):
+        parts = [f"# {escape_inline(title)}", *intro]
+        if not ordered:
+            parts.append("No thread in the knowledge base is filed here yet.")
+        else:
+            parts.append(f"{len(ordered)} threads, newest activity first.")
+            if len(chunks) > 1:
+                parts.append(_pager(path, number, len(chunks)))
+            parts.append(thread_table(chunk, from_dir, families=families))
+            if len(chunks) > 1:
+                parts.append(_pager(path, number, len(chunks)))
+        page_title = title if number == 1 else f"{title} (page {number})"
+        meta = {"title": page_title, "search": {"exclude": True}}
+        pages.append(PageDoc(page_path(path, number), meta, "\n\n".join(parts) + "\n"))
+    return pages
+
+
+def all_threads_pages(items: Sequence[Enriched], families: dict[str, str]) -> list[PageDoc]:
+    return listing_pages(ALL_THREADS_PATH, "All threads", [], items, families)
 
 
 def home_page(items: Sequence[Enriched], matrix: str, forums: Sequence[str]) -> PageDoc:

@@ -112,3 +112,18 @@ def test_a_tag_outside_the_taxonomy_fails_the_build(content, tmp_path):
     result = build(copy, tmp_path / "site")
     assert result.returncode != 0
     assert "content-filtre" in result.stderr
+
+
+def test_long_lists_are_cut_into_linked_pages(tmp_path, monkeypatch):
+    import generator.site_pages as site_pages
+
+    monkeypatch.setattr(site_pages, "PAGE_SIZE", 7)
+    out = tmp_path / "content"
+    assert main(["convert", str(SEED), "--out", str(out), "--as-of", SEED_DATE, "-q"]) == 0
+    pages = [out / "all.md", out / "all-page-2.md", out / "all-page-3.md"]
+    assert all(page.is_file() for page in pages) and not (out / "all-page-4.md").exists()
+    listed = [_linked_threads(page) for page in pages]
+    assert [len(threads) for threads in listed] == [7, 7, 6]
+    assert set().union(*listed) == {p.stem for p in (out / "threads").glob("*.md")}
+    second = pages[1].read_text(encoding="utf-8")
+    assert "Page 2 of 3 · [← newer](all.md) · [older →](all-page-3.md)" in second
