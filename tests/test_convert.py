@@ -3,7 +3,6 @@ order independence, bad input and exit codes."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest

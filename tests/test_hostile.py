@@ -23,9 +23,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-import markdown
 import pytest
-import yaml
 from mkdocs.utils.meta import get_data
 
 from generator.cli import main
@@ -34,7 +32,7 @@ from generator.sanitize import ARTICLE_TAGS, SEARCH_TAGS, sanitize_site
 from generator.sitecheck import check_site
 from generator.slugs import SLUG_PATTERN
 from tests.conftest import ROOT, SEED, SEED_DATE
-from tests.sitebuild import build
+from tests.sitebuild import build, site_markdown
 
 HOSTILE = ROOT / "tests" / "hostile"
 CORPUS = HOSTILE / "corpus"
@@ -605,22 +603,6 @@ PAGE_BUDGET_SECONDS = 0.5  # "well under a second", on one core, per page
 LISTING_HEADER = "Network Extension\nPosts under Network Extension tag\nPost\nReplies\nBoosts\nViews\nActivity\n"
 
 
-class _ConfigLoader(yaml.SafeLoader):
-    """mkdocs.yml with MkDocs' own tags (``!ENV``) read as plain nodes."""
-
-
-_ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
-
-
-def site_markdown() -> markdown.Markdown:
-    """Python-Markdown with exactly the extensions mkdocs.yml enables."""
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_ConfigLoader)
-    names, options = [], {}
-    for entry in config["markdown_extensions"]:
-        name, value = next(iter(entry.items())) if isinstance(entry, dict) else (entry, None)
-        names.append(name)
-        options[name] = value or {}
-    return markdown.Markdown(extensions=names, extension_configs=options)
 
 
 @pytest.mark.parametrize(

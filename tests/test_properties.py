@@ -11,12 +11,9 @@ from __future__ import annotations
 
 import re
 import tempfile
-from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 
-import markdown
-import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from mkdocs.utils.meta import get_data
@@ -29,7 +26,8 @@ from generator.frontmatter import dump_frontmatter
 from generator.render import thread_path
 from generator.slugs import SLUG_PATTERN, make_slug
 from generator.write import safe_destination
-from tests.conftest import ROOT, SEED_DATE
+from tests.conftest import SEED_DATE
+from tests.sitebuild import site_markdown
 
 FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SLOW = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
@@ -41,27 +39,8 @@ scraped = st.text(alphabet=st.one_of(st.sampled_from(SYNTAX), st.characters(excl
 words = st.text(alphabet=st.one_of(st.sampled_from(SYNTAX), st.characters(codec="ascii")), min_size=1, max_size=60)
 
 
-class _ConfigLoader(yaml.SafeLoader):
-    """mkdocs.yml with MkDocs' own tags (``!ENV``) read as plain nodes."""
-
-
-_ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
-
-
-@lru_cache(maxsize=1)
-def site_extensions() -> tuple[list[str], dict[str, dict]]:
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_ConfigLoader)
-    names, options = [], {}
-    for entry in config["markdown_extensions"]:
-        name, value = next(iter(entry.items())) if isinstance(entry, dict) else (entry, None)
-        names.append(name)
-        options[name] = value or {}
-    return names, options
-
-
 def to_html(text: str) -> str:
-    names, options = site_extensions()
-    return markdown.Markdown(extensions=names, extension_configs=options).convert(text)
+    return site_markdown().convert(text)
 
 
 class _Text(HTMLParser):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from mkdocs.utils.meta import get_data
 
 from generator.cli import main
