@@ -18,8 +18,8 @@ from generator.browse import browse_pages, sidebar_nav
 from generator.classify import classify
 from generator.clean import prepare
 from generator.merge import MergedThread, merge_threads
-from generator.readers import read_inputs
 from generator.parallel import fork_map
+from generator.readers import read_inputs
 from generator.records import Enriched, Facts, PageDoc, Related, Source, Thread
 from generator.relate import RelateItem, relate_and_group
 from generator.render import redirect_pages, render_thread
@@ -131,10 +131,14 @@ def render_all(items: Sequence[Enriched], warn: Callable[[Source, str], None]) -
 
 
 def build_corpus(
-    threads: Sequence[Thread], published: dict[str, str], warn: Callable[[Source, str], None]
+    threads: Sequence[Thread],
+    published: dict[str, str],
+    warn: Callable[[Source, str], None],
+    keep: Callable[[Thread], bool] = lambda thread: True,
 ) -> tuple[list[MergedThread], SlugPlan, list[Enriched]]:
-    """Everything from cleaned, unmerged threads to enriched, related items."""
-    merged = merge_threads(prepare(thread) for thread in threads)
+    """Everything from cleaned, unmerged threads to enriched, related items;
+    merged threads that ``keep`` refuses (pruned) go no further."""
+    merged = [m for m in merge_threads(prepare(thread) for thread in threads) if keep(m.thread)]
     plan = plan_slugs([(m.thread.key, m.keys, m.thread.title) for m in merged], published)
     return merged, plan, add_relations(enrich(merged, plan.slugs, warn))
 
@@ -177,13 +181,16 @@ def convert(
         previous = load_corpus(out, collect)
         published = load_slugs(out)
         timer.lap("read")
-        merged, plan, items = build_corpus([*previous, *threads], published, collect)
-        if prune_before:
-            pruned = {m.thread.key for m in merged if _older_than(m.thread, prune_before)}
-            merged = [m for m in merged if m.thread.key not in pruned]
-            items = [item for item in items if item.thread.key not in pruned]
-            summary.pruned = len(pruned)
-            items = add_relations(items)
+        pruned: set[str] = set()
+
+        def keep(thread: Thread) -> bool:
+            if prune_before and _older_than(thread, prune_before):
+                pruned.add(thread.key)
+                return False
+            return True
+
+        merged, plan, items = build_corpus([*previous, *threads], published, collect, keep)
+        summary.pruned = len(pruned)
         timer.lap("enrich+relate")
         pages, items = render_all(items, collect)
         pages.extend(browse_pages(items))
