@@ -81,3 +81,22 @@ def test_answer_lists_group_threads(enriched):
     assert "sysextd" not in unanswered
     all_threads = (enriched / "all.md").read_text(encoding="utf-8")
     assert "✅ accepted" in all_threads
+
+
+def test_a_query_only_the_answer_contains_finds_the_thread(enriched, capsys):
+    # "container app" appears in the accepted answer only, never in the question.
+    page = next((enriched / "threads").glob("sysextd-*.md"))
+    question = page.read_text(encoding="utf-8").split("## Answer", 1)[0]
+    assert "container" not in question
+    assert main(["search", "container app not launched", "--json", "--content", str(enriched)]) == 0
+    import json
+
+    hits = json.loads(capsys.readouterr().out)
+    assert hits and hits[0]["slug"] == page.stem
+    # The browser's engine (its executable specification) agrees.
+    from generator.searchindex import search_files
+
+    index = enriched / "assets" / "kb-search" / "index"
+    files = {path.name: path.read_bytes() for path in index.glob("*.js")}
+    ranked = search_files(files, "container app not launched")
+    assert ranked and ranked[0][0] == f"threads/{page.stem}.html"
