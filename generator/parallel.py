@@ -9,6 +9,7 @@ costs more than it saves below :data:`PARALLEL_MIN_ITEMS`, and the seed's
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from typing import Callable, Sequence, TypeVar
@@ -54,8 +55,13 @@ def fork_map(function: Callable[[T], R], items: Sequence[T], *, min_items: int |
         return [function(item) for item in items]
     chunksize = max(1, len(items) // (workers * CHUNKS_PER_WORKER))
     _WORK.update(function=function, items=items)
+    # Objects that exist before the fork are moved out of the collector's
+    # reach, so a collection in a worker does not touch (and copy) every page
+    # of the parent's heap.
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             return pool.map(_call, range(len(items)), chunksize=chunksize)  # type: ignore[return-value]
     finally:
+        gc.unfreeze()
         _WORK.clear()
