@@ -7,6 +7,7 @@ Exit codes: 0 success; 1 some input was skipped and ``--strict`` was given;
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -69,7 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser(
         "build", help="convert, then build the site with MkDocs (--strict) and check it",
-        description="Run `kb convert`, then `mkdocs build --strict`, then the post-build checks.",
+        description="Run `kb convert`, then `mkdocs build --strict`, then the post-build sanitiser and safety check.",
+        epilog="examples:\n  kb build                      data/ -> content/ -> site/\n"
+        "  kb build --site /tmp/site     build elsewhere\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_convert_options(build)
     build.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="MkDocs config (default: mkdocs.yml)")
@@ -77,7 +81,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     prune = commands.add_parser(
         "prune", help="remove threads whose last activity is older than a date",
-        description="The knowledge base keeps every thread ever scraped; prune drops old ones explicitly.",
+        description="The knowledge base keeps every thread ever scraped; prune drops old ones explicitly "
+        "(their pages are removed; converting an input that still holds them brings them back).",
+        epilog="examples:\n  kb prune --older-than 2024-01-01\n  kb prune --older-than 2025-06-30 --out /tmp/kb-content\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     prune.add_argument("--older-than", type=_day, required=True, metavar="YYYY-MM-DD",
                        help="drop threads last active before this day (month-precision dates count as the month's end)")
@@ -87,9 +94,14 @@ def build_parser() -> argparse.ArgumentParser:
         "export", help="write the offline site zip, or the threads as JSON Lines",
         description="Without options: build the offline export dist/forum-kb-offline.zip. "
         "With --jsonl FILE: write every thread of the knowledge base as canonical JSON Lines ('-' for stdout).",
+        epilog="examples:\n  kb export                          dist/forum-kb-offline.zip (open index.html inside)\n"
+        "  kb export --jsonl threads.jsonl    hand the threads to another tool\n"
+        "  kb export --jsonl - | head -1      one record on stdout\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     export.add_argument("--jsonl", type=str, metavar="FILE", help="write canonical thread records to FILE ('-' = stdout)")
-    export.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content/)")
+    export.add_argument("--content", type=Path, default=None,
+                        help="with --jsonl: the knowledge base to export (default: content/)")
     export.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="MkDocs config (default: mkdocs.yml)")
     export.add_argument("--site", type=Path, default=Path("build/offline-site"),
                         help="where the offline site is built before zipping (default: build/offline-site/)")
@@ -100,11 +112,20 @@ def build_parser() -> argparse.ArgumentParser:
     search = commands.add_parser(
         "search", help="find threads in the converted content (BM25, identifier-aware)",
         description="Search the converted pages like the site's search box does: symbols, error strings, plain English.",
+        epilog='examples:\n  kb search "NEFilterErrorDomain Code=1"\n  kb search packet tunnel -n 3\n'
+        "  kb search --json writePacketObjects\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     configure_parser(search)
 
-    stats = commands.add_parser("stats", help="count threads per API family, platform and topic")
-    stats.add_argument("content", nargs="?", type=Path, default=Path("content"), help="content folder")
+    stats = commands.add_parser(
+        "stats", help="count threads per API family, platform and topic",
+        description="Threads per API family, platform and topic, read from the pages' frontmatter.",
+        epilog="examples:\n  kb stats\n  kb stats /tmp/kb-content\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    stats.add_argument("content", nargs="?", type=Path, default=Path("content"),
+                       help="content folder (default: content/)")
     return parser
 
 
@@ -123,9 +144,20 @@ def run_convert(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_config(config: Path) -> None:
+    """Fail before converting anything when the MkDocs config is unusable."""
+    from generator.siteconfig import read_config
+
+    try:
+        read_config(config)
+    except ValueError as error:
+        raise UsageError(f"{error}; run kb from the project folder or pass --config") from None
+
+
 def run_build(args: argparse.Namespace) -> int:
     from generator.build import BuildError, build_site
 
+    _check_config(args.config)
     status = run_convert(args)
     try:
         build_site(args.config, args.site)
@@ -136,7 +168,10 @@ def run_build(args: argparse.Namespace) -> int:
 
 def run_prune(args: argparse.Namespace) -> int:
     from generator.pipeline import convert
+    from generator.state import corpus_path
 
+    if not corpus_path(args.out).is_file():
+        raise UsageError(f"{args.out} holds no knowledge base to prune; run `kb convert` first")
     summary = convert([], args.out, prune_before=args.older_than, warn=_print_warning)
     print(f"kb prune: {summary.line()}")
     return 0
@@ -147,18 +182,26 @@ def run_export(args: argparse.Namespace) -> int:
         from generator.readers.jsonl import write_jsonl
         from generator.state import corpus_path, load_corpus
 
-        if not corpus_path(args.content).is_file():
-            raise UsageError(f"{args.content} holds no knowledge base yet; run `kb convert` first")
-        threads = load_corpus(args.content, _print_warning)
+        content = args.content or Path("content")
+        if not corpus_path(content).is_file():
+            raise UsageError(f"{content} holds no knowledge base yet; run `kb convert` first")
+        threads = load_corpus(content, _print_warning)
         if args.jsonl == "-":
             count = write_jsonl(threads, sys.stdout)
         else:
-            with open(args.jsonl, "w", encoding="utf-8", newline="\n") as handle:
-                count = write_jsonl(threads, handle)
+            try:
+                with open(args.jsonl, "w", encoding="utf-8", newline="\n") as handle:
+                    count = write_jsonl(threads, handle)
+            except OSError as error:
+                raise UsageError(f"cannot write {args.jsonl}: {error.strerror or error}") from None
         print(f"kb export: wrote {count} threads as JSON Lines to {args.jsonl}", file=sys.stderr)
         return 0
+    if args.content is not None:
+        raise UsageError("--content goes with --jsonl; the offline zip is built from docs_dir of --config")
     from generator.build import BuildError
     from generator.export import export_offline
+
+    _check_config(args.config)
 
     try:
         zip_path = export_offline(args.config, args.site, args.dist)
@@ -206,6 +249,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("kb: interrupted; every page is either old or new, never half-written.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader of our output went away (`kb stats | head`): not an error.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        return 0
 
 
 if __name__ == "__main__":

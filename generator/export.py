@@ -21,9 +21,8 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-import yaml
-
 from generator.build import BuildError, finish_site, run_mkdocs
+from generator.siteconfig import read_config
 
 # Zip entries get this timestamp (the earliest a zip can store) so that the
 # archive depends only on the files, never on the clock.
@@ -32,32 +31,14 @@ DEFAULT_SITE_NAME = "site"
 
 
 def site_slug(config: Path) -> str:
-    """``site_name`` of the MkDocs config as a file-name part ("forum-kb").
-
-    Tags MkDocs adds to YAML (``!ENV``, ``!relative``) are read as plain
-    values; an unreadable config or a missing name gives ``site``."""
+    """``site_name`` of the MkDocs config as a file-name part ("forum-kb");
+    an unreadable config or a missing name gives ``site``."""
     try:
-        data = yaml.load(config.read_text(encoding="utf-8"), Loader=_TolerantLoader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        data = read_config(config)
+    except ValueError:
         return DEFAULT_SITE_NAME
-    name = data.get("site_name") if isinstance(data, dict) else None
-    slug = re.sub(r"[^a-z0-9]+", "-", str(name or "").lower()).strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", str(data.get("site_name") or "").lower()).strip("-")
     return slug or DEFAULT_SITE_NAME
-
-
-class _TolerantLoader(yaml.SafeLoader):
-    """SafeLoader that reads any unknown tag as the plain node value."""
-
-
-def _plain(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> object:
-    if isinstance(node, yaml.ScalarNode):
-        return loader.construct_scalar(node)
-    if isinstance(node, yaml.SequenceNode):
-        return loader.construct_sequence(node)
-    return loader.construct_mapping(node)
-
-
-_TolerantLoader.add_multi_constructor("!", _plain)
 
 
 def build_offline_site(config: Path, site_dir: Path) -> None:

@@ -28,7 +28,8 @@ from generator.siteconfig import SITE_CONFIG, generated_config
 from generator.state import CORPUS, SLUGS, SlugPlan, corpus_bytes, load_corpus, load_slugs, plan_slugs, slugs_bytes
 from generator.write import WriteReport, run_lock, write_pages, write_state_file
 
-# Warnings that start with this count as skipped threads in the summary.
+# Warnings that start with this count as skipped threads in the summary, and
+# so do readers' warnings about entries they skipped (which say "skipped").
 SET_ASIDE = "thread set aside"
 
 
@@ -169,7 +170,7 @@ def convert(
 
     def collect(source: Source, message: str) -> None:
         summary.warnings.append(f"{source}: {message}")
-        if message.startswith(SET_ASIDE):
+        if message.startswith(SET_ASIDE) or "skipped" in message:
             summary.skipped += 1
         if warn:
             warn(source, message)
@@ -199,7 +200,8 @@ def convert(
         timer.lap("render")
         # Stale pages (pruned or merged away) are removed only when every
         # input was read cleanly and the knowledge base is not empty.
-        complete = bool(merged) and not read_problems
+        # A prune may empty the knowledge base on purpose.
+        complete = (bool(merged) or bool(prune_before)) and not read_problems
         summary.report = write_pages(out, pages, remove_stale=complete)
         write_index(out, index_files(pages, items), remove_stale=complete)
         write_state_file(out, SITE_CONFIG, generated_config(sidebar_nav()))

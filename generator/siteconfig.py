@@ -24,6 +24,35 @@ INHERIT_LINE = f"INHERIT: content/.forum-kb/{SITE_CONFIG}"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+class _TolerantLoader(yaml.SafeLoader):
+    """SafeLoader that reads MkDocs' own tags (``!ENV``, ``!relative``) as plain values."""
+
+
+def _plain(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> object:
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    return loader.construct_mapping(node)
+
+
+_TolerantLoader.add_multi_constructor("!", _plain)
+
+
+def read_config(config: Path) -> dict[str, object]:
+    """The MkDocs config as data (tags read as plain values); ValueError with
+    a message to act on when it is missing or not a YAML mapping."""
+    try:
+        data = yaml.load(config.read_text(encoding="utf-8"), Loader=_TolerantLoader)
+    except OSError as error:
+        raise ValueError(f"cannot read the MkDocs config {config}: {error.strerror or error}") from None
+    except (UnicodeDecodeError, yaml.YAMLError) as error:
+        raise ValueError(f"{config} is not valid YAML: {error}") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"{config} is not a MkDocs config (expected a mapping of settings)")
+    return data
+
+
 def allowed_tags(taxonomy: Taxonomy) -> list[str]:
     return [*taxonomy.family_ids, *taxonomy.platform_ids, *taxonomy.topic_ids]
 

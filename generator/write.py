@@ -120,6 +120,8 @@ def _atomic_write(destination: Path, data: bytes) -> None:
 def run_lock(root: Path) -> Iterator[None]:
     """Hold ``<root>/.forum-kb/lock`` for the run; a second run fails fast.
     A symlink planted at the lock's place is removed, never followed."""
+    if root.exists() and not root.is_dir():
+        raise WriteError(f"{root} is a file, not a content folder; pass another --out")
     lock = safe_destination(root, f"{STATE_DIR}/lock")
     lock.parent.mkdir(parents=True, exist_ok=True)
     if lock.is_symlink():
