@@ -83,25 +83,30 @@ def _skip_string(text: str, i: int, quote: str = '"') -> int:
     return n
 
 
+_BRACKET_OR_QUOTE = re.compile(r'["()\[\]{}]')
+
+
+def _brackets(text: str, start: int) -> Iterator[tuple[int, str]]:
+    """Every bracket at or after ``start`` that is outside a string literal."""
+    j = start
+    while (match := _BRACKET_OR_QUOTE.search(text, j)) is not None:
+        j = match.start()
+        if match[0] == '"':
+            j = _skip_string(text, j)
+            continue
+        yield j, match[0]
+        j += 1
+
+
 def _balanced_end(text: str, i: int) -> int:
     """Index just after the bracket that closes the one at ``text[i]``
     (``len(text)`` when it never closes: code cut off by the forum)."""
     depth = 0
-    n = len(text)
-    j = i
-    while j < n:
-        ch = text[j]
-        if ch == '"':
-            j = _skip_string(text, j)
-            continue
-        if ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-            if depth <= 0:
-                return j + 1
-        j += 1
-    return n
+    for j, ch in _brackets(text, i):
+        depth += 1 if ch in "([{" else -1
+        if depth <= 0 and ch in ")]}":
+            return j + 1
+    return len(text)
 
 
 _WORD = re.compile(r"\S+")
@@ -167,24 +172,14 @@ _SWIFT_CONTINUE = re.compile(
 def _swift_extent(text: str, start: int) -> int:
     """End of the Swift code that starts at ``start``: through every balanced
     top-level block, as long as another declaration follows."""
-    n = len(text)
     depth = 0
-    j = start
-    while j < n:
-        ch = text[j]
-        if ch == '"':
-            j = _skip_string(text, j)
-            continue
-        if ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-            if depth <= 0 and ch == "}":
-                if depth < 0 or not _SWIFT_CONTINUE.match(text, j + 1):
-                    return j + 1
-                depth = 0
-        j += 1
-    return n
+    for j, ch in _brackets(text, start):
+        depth += 1 if ch in "([{" else -1
+        if depth <= 0 and ch == "}":
+            if depth < 0 or not _SWIFT_CONTINUE.match(text, j + 1):
+                return j + 1
+            depth = 0
+    return len(text)
 
 
 def _swift_spans(text: str) -> Iterator[_Span]:
