@@ -464,12 +464,22 @@ def _is_identifier(word: str) -> bool:
 
 
 # -- public API -------------------------------------------------------------
+def _reasons(index: int) -> tuple[str, ...]:
+    corpus, ranking = _FORK_STATE["explain"]  # type: ignore[misc]
+    return tuple(explain(corpus, index, j) for _score, j in ranking[index])
+
+
 def _related_from(corpus: Corpus, ranking: list[list[tuple[float, int]]]) -> dict[str, tuple[Related, ...]]:
+    _FORK_STATE["explain"] = (corpus, ranking)
+    try:
+        reasons = fork_map(_reasons, range(len(ranking)))
+    finally:
+        _FORK_STATE.pop("explain", None)
     result: dict[str, tuple[Related, ...]] = {}
-    for i, ranked in enumerate(ranking):
+    for i, (ranked, whys) in enumerate(zip(ranking, reasons)):
         result[corpus.docs[i].slug] = tuple(
-            Related(slug=corpus.docs[j].slug, title=corpus.docs[j].title, why=explain(corpus, i, j), score=score)
-            for score, j in ranked
+            Related(slug=corpus.docs[j].slug, title=corpus.docs[j].title, why=why, score=score)
+            for (score, j), why in zip(ranked, whys)
         )
     return result
 
