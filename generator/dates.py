@@ -11,6 +11,9 @@ was scraped — never against today's clock — and keeps its precision:
 * ``Ny``                                     -> year precision (``YYYY``)
 * ``Feb ’26``, ``Feb '26``, ``Feb 2026``     -> ``YYYY-MM``
 * ``Feb 12, 2026``, ``2026-02-12``           -> that day
+* ``Mar 12``                                 -> that day of the scrape's year
+                                               (the year before if later)
+* spelled-out units work too: ``2 days ago``, ``an hour ago``, ``3 weeks``
 
 An unknown label resolves to ``""`` (the caller reports it).
 """
@@ -42,9 +45,24 @@ _MONTHS = {
     for name in names
 }
 
-_RELATIVE = re.compile(r"^(\d{1,4})\s*(s|sec|secs|m|min|mins|h|hr|hrs|d|w|mo|y|yr|yrs)(?:\s+ago)?$", re.I)
+_RELATIVE = re.compile(
+    r"^(\d{1,4}|an?)\s*(s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?"
+    r"|mo|mos|months?|y|yrs?|years?)(?:\s+ago)?$",
+    re.I,
+)
+_UNIT = {
+    **dict.fromkeys(("s", "sec", "secs", "second", "seconds", "m", "min", "mins", "minute", "minutes",
+                     "h", "hr", "hrs", "hour", "hours"), "today"),
+    **dict.fromkeys(("d", "day", "days"), "d"),
+    **dict.fromkeys(("w", "wk", "wks", "week", "weeks"), "w"),
+    **dict.fromkeys(("mo", "mos", "month", "months"), "mo"),
+    **dict.fromkeys(("y", "yr", "yrs", "year", "years"), "y"),
+}
 _MONTH_YEAR = re.compile(r"^([A-Za-z]{3,9})\.?\s+(?:[’'‘`´]\s*(\d{2})|(\d{4}))$")
 _MONTH_DAY_YEAR = re.compile(r"^([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})$")
+# "Mar 12": a day of the scrape's year (of the year before when that day is
+# later than the scrape).
+_MONTH_DAY = re.compile(r"^([A-Za-z]{3,9})\.?\s+(\d{1,2})$")
 _ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 
 
@@ -68,6 +86,7 @@ def is_activity_label(label: str) -> bool:
         _RELATIVE.match(label)
         or _MONTH_YEAR.match(label) and label.split()[0].rstrip(".").lower() in _MONTHS
         or _MONTH_DAY_YEAR.match(label) and label.split()[0].rstrip(".").lower() in _MONTHS
+        or _MONTH_DAY.match(label) and label.split()[0].rstrip(".").lower() in _MONTHS
         or parse_iso_day(label)
     )
 
@@ -100,11 +119,23 @@ def resolve_activity(label: str, scraped_on: str) -> str:
         return scraped.isoformat()
     if lowered == "yesterday":
         return (scraped - timedelta(days=1)).isoformat()
+    month_day = _MONTH_DAY.match(label)
+    if month_day and month_day[1].lower() in _MONTHS:
+        month, day = _MONTHS[month_day[1].lower()], int(month_day[2])
+        for year in (scraped.year, scraped.year - 1):
+            try:
+                candidate = date(year, month, day)
+            except ValueError:
+                continue
+            if candidate <= scraped:
+                return candidate.isoformat()
+        return ""
     relative = _RELATIVE.match(label)
     if not relative:
         return ""
-    amount, unit = int(relative[1]), relative[2].lower()
-    if unit in {"s", "sec", "secs", "m", "min", "mins", "h", "hr", "hrs"}:
+    amount = 1 if relative[1].lower() in {"a", "an"} else int(relative[1])
+    unit = _UNIT[relative[2].lower()]
+    if unit == "today":
         # Hours-old activity is reported on the scrape day: the listing gives no
         # time of day, so a finer answer would be invented.
         return scraped.isoformat()

@@ -20,6 +20,12 @@ from generator.dates import is_activity_label, resolve_activity
         ("2mo", "2026-01"),
         ("1y", "2025"),
         ("2026-01-05", "2026-01-05"),
+        ("Mar 12", "2026-03-12"),
+        ("Dec 3", "2025-12-03"),
+        ("2 days ago", "2026-03-14"),
+        ("an hour ago", "2026-03-16"),
+        ("3 weeks", "2026-02-23"),
+        ("1 year ago", "2025"),
         ("sometime", ""),
     ],
 )
@@ -32,7 +38,7 @@ def test_relative_label_without_scrape_date_stays_unresolved():
     assert resolve_activity("Feb ’26", "") == "2026-02"
 
 
-@pytest.mark.parametrize("label", ["3w", "Feb ’26", "just now", "Mar 2025"])
+@pytest.mark.parametrize("label", ["3w", "Feb ’26", "just now", "Mar 2025", "Mar 12", "2 days ago"])
 def test_activity_shapes(label):
     assert is_activity_label(label)
 
