@@ -136,3 +136,20 @@ def test_invalid_utf8_is_replaced_and_reported(tmp_path, warnings):
     (thread,) = read_listing(path, warn=warnings)
     assert thread.title == "Caf\ufffd VPN"
     assert warnings == [f"{path}:2: invalid UTF-8 bytes replaced with U+FFFD"]
+
+
+def test_subtopic_page_with_documentation_link_and_no_post_count(tmp_path, warnings):
+    path = tmp_path / "networking.txt"
+    path.write_text(
+        "Networking\n\nRSS for tag\n\nExplore the networking protocols.\n\nNetworking Documentation\n\n"
+        "Posts under Networking subtopic\n\nSelecting any option will automatically load the page\n\n"
+        "Post\n\nReplies\n\nBoosts\n\nViews\n\nCreated\n\n"
+        "Satellite network and web sessions?\nI am trying to implement an app. Thanks,\n5\n0\n489\nJul ’25\n"
+        "Certificate validation question\nHello there, starting from iOS 18.4.\n1\n2\n1.1k\nMar 12\n",
+        encoding="utf-8",
+    )
+    threads = list(read_listing(path, warn=warnings))
+    assert [t.title for t in threads] == ["Satellite network and web sessions?", "Certificate validation question"]
+    assert {t.forum for t in threads} == {"Networking"}
+    assert threads[1].views == 1100
+    assert warnings == []

@@ -34,6 +34,10 @@ from generator.readers.textfile import read_text_lines
 from generator.records import Source, Thread
 
 COLUMNS = ("Post", "Replies", "Boosts", "Views", "Activity")
+# A listing sorted by creation date shows "Created" where "Activity" stands.
+HEADER_WORDS = frozenset(COLUMNS) | {"Created"}
+# Interface text a copied page may carry between the header and the entries.
+_INTERFACE_LINE = re.compile(r"^(?:Selecting any option will automatically load the page|Sort by.*|Filter by.*)$", re.I)
 LABELS = ("Replies", "Boosts", "Views", "Activity")
 _POSTS_UNDER = re.compile(r"^Posts under (?P<name>.+?) (?P<kind>tag|subtopic|topic|forum)$", re.I)
 _POST_COUNT = re.compile(r"^[\d,.]+[kKmM]?\s+Posts?$")
@@ -151,11 +155,13 @@ class _ListingParser:
                 self.saw_header = True
                 end = i + offset + 1
                 while end < len(self.lines) and (
-                    _POST_COUNT.match(self.lines[end].text) or self.lines[end].text in COLUMNS
+                    _POST_COUNT.match(self.lines[end].text)
+                    or self.lines[end].text in HEADER_WORDS
+                    or _INTERFACE_LINE.match(self.lines[end].text)
                 ):
                     end += 1
                 return end
-        if tuple(texts[:5]) == COLUMNS:
+        if tuple(texts[:4]) == COLUMNS[:4] and len(texts) > 4 and texts[4] in {"Activity", "Created"}:
             self.saw_header = True
             return i + 5
         return None
@@ -173,7 +179,7 @@ class _ListingParser:
         if i + 1 >= len(self.lines):
             return None
         title = self.lines[i]
-        if title.text in COLUMNS or _POSTS_UNDER.match(title.text):
+        if title.text in HEADER_WORDS or _POSTS_UNDER.match(title.text):
             return None
         limit = min(i + 2 + _MAX_BODY_LINES, len(self.lines))
         for body_end in range(i + 1, limit):
