@@ -273,15 +273,19 @@ def measure(n: int, seed: int, work: Path, *, profile: bool, incremental: bool, 
 
     # 3. incremental: nothing changed, then one thread changed
     if incremental:
-        result = run_child([*me, "--child", "convert", str(listing), str(content)], size_dir / "rerun", env=env)
-        data = _json_tail(result)
-        if data is None:
-            _note_failure(row, "convert (rerun)", result)
-        else:
-            row["convert_rerun_s"] = round(data["seconds"], 2)
-            row["convert_rerun_stages_s"] = {k: round(v, 2) for k, v in data["timings"].items()}
-            row["convert_rerun_written"] = data["written"]
-            step(f"rerun, nothing changed: {row['convert_rerun_s']} s, {data['written']} written")
+        def measure_convert(source: Path, key: str, label: str) -> None:
+            """One convert into the existing content; its figures under ``key``."""
+            result = run_child([*me, "--child", "convert", str(source), str(content)], size_dir / key, env=env)
+            data = _json_tail(result)
+            if data is None:
+                _note_failure(row, f"convert ({label})", result)
+                return
+            row[f"convert_{key}_s"] = round(data["seconds"], 2)
+            row[f"convert_{key}_stages_s"] = {k: round(v, 2) for k, v in data["timings"].items()}
+            row[f"convert_{key}_written"] = data["written"]
+            step(f"{label}: {row[f'convert_{key}_s']} s, {data['written']} pages written")
+
+        measure_convert(listing, "rerun", "rerun, nothing changed")
         changed = list(threads)
         index = n // 2
         changed[index] = dataclasses.replace(
@@ -291,15 +295,7 @@ def measure(n: int, seed: int, work: Path, *, profile: bool, incremental: bool, 
         )
         changed_listing = size_dir / "listing-one-changed.txt"
         changed_listing.write_text(listing_text(changed), encoding="utf-8")
-        result = run_child([*me, "--child", "convert", str(changed_listing), str(content)], size_dir / "incremental", env=env)
-        data = _json_tail(result)
-        if data is None:
-            _note_failure(row, "convert (one thread changed)", result)
-        else:
-            row["convert_one_changed_s"] = round(data["seconds"], 2)
-            row["convert_one_changed_stages_s"] = {k: round(v, 2) for k, v in data["timings"].items()}
-            row["convert_one_changed_written"] = data["written"]
-            step(f"one thread changed: {row['convert_one_changed_s']} s, {data['written']} pages written")
+        measure_convert(changed_listing, "one_changed", "one thread changed")
 
     # 4. the stages alone (no writing); related_s = the relate stage
     result = run_child([*me, "--child", "stages", str(listing)], size_dir / "stages", env=env)

@@ -52,6 +52,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    def command(name: str, summary: str, description: str, examples: str) -> argparse.ArgumentParser:
+        """A sub-command whose --help ends with its examples, kept as written."""
+        return commands.add_parser(
+            name, help=summary, description=description, epilog=examples,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+
     def add_convert_options(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("inputs", nargs="*", type=Path, metavar="INPUT",
                          help="input files or folders (default: data/)")
@@ -61,43 +68,40 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--strict", action="store_true", help="exit 1 when any entry was skipped or repaired")
         sub.add_argument("-q", "--quiet", action="store_true", help="print only the summary line")
 
-    convert = commands.add_parser(
-        "convert", help="convert scraped inputs into Markdown pages",
-        description="Read listings (and other supported inputs), write one page per thread into --out.",
-        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
+    convert = command(
+        "convert", "convert scraped inputs into Markdown pages",
+        "Read listings (and other supported inputs), write one page per thread into --out.",
+        EXAMPLES,
     )
     add_convert_options(convert)
 
-    build = commands.add_parser(
-        "build", help="convert, then build the site with MkDocs (--strict) and check it",
-        description="Run `kb convert`, then `mkdocs build --strict`, then the post-build sanitiser and safety check.",
-        epilog="examples:\n  kb build                      data/ -> content/ -> site/\n"
+    build = command(
+        "build", "convert, then build the site with MkDocs (--strict) and check it",
+        "Run `kb convert`, then `mkdocs build --strict`, then the post-build sanitiser and safety check.",
+        "examples:\n  kb build                      data/ -> content/ -> site/\n"
         "  kb build --site /tmp/site     build elsewhere\n",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_convert_options(build)
     build.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="MkDocs config (default: mkdocs.yml)")
     build.add_argument("--site", type=Path, default=Path("site"), help="site folder (default: site/)")
 
-    prune = commands.add_parser(
-        "prune", help="remove threads whose last activity is older than a date",
-        description="The knowledge base keeps every thread ever scraped; prune drops old ones explicitly "
+    prune = command(
+        "prune", "remove threads whose last activity is older than a date",
+        "The knowledge base keeps every thread ever scraped; prune drops old ones explicitly "
         "(their pages are removed; converting an input that still holds them brings them back).",
-        epilog="examples:\n  kb prune --older-than 2024-01-01\n  kb prune --older-than 2025-06-30 --out /tmp/kb-content\n",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "examples:\n  kb prune --older-than 2024-01-01\n  kb prune --older-than 2025-06-30 --out /tmp/kb-content\n",
     )
     prune.add_argument("--older-than", type=_day, required=True, metavar="YYYY-MM-DD",
                        help="drop threads last active before this day (month-precision dates count as the month's end)")
     prune.add_argument("--out", type=Path, default=Path("content"), help="content folder (default: content/)")
 
-    export = commands.add_parser(
-        "export", help="write the offline site zip, or the threads as JSON Lines",
-        description="Without options: build the offline export dist/forum-kb-offline.zip. "
+    export = command(
+        "export", "write the offline site zip, or the threads as JSON Lines",
+        "Without options: build the offline export dist/forum-kb-offline.zip. "
         "With --jsonl FILE: write every thread of the knowledge base as canonical JSON Lines ('-' for stdout).",
-        epilog="examples:\n  kb export                          dist/forum-kb-offline.zip (open index.html inside)\n"
+        "examples:\n  kb export                          dist/forum-kb-offline.zip (open index.html inside)\n"
         "  kb export --jsonl threads.jsonl    hand the threads to another tool\n"
         "  kb export --jsonl - | head -1      one record on stdout\n",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     export.add_argument("--jsonl", type=str, metavar="FILE", help="write canonical thread records to FILE ('-' = stdout)")
     export.add_argument("--content", type=Path, default=None,
@@ -109,20 +113,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     from generator.search import configure_parser
 
-    search = commands.add_parser(
-        "search", help="find threads in the converted content (BM25, identifier-aware)",
-        description="Search the converted pages like the site's search box does: symbols, error strings, plain English.",
-        epilog='examples:\n  kb search "NEFilterErrorDomain Code=1"\n  kb search packet tunnel -n 3\n'
+    search = command(
+        "search", "find threads in the converted content (BM25, identifier-aware)",
+        "Search the converted pages like the site's search box does: symbols, error strings, plain English.",
+        'examples:\n  kb search "NEFilterErrorDomain Code=1"\n  kb search packet tunnel -n 3\n'
         "  kb search --json writePacketObjects\n",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     configure_parser(search)
 
-    stats = commands.add_parser(
-        "stats", help="count threads per API family, platform and topic",
-        description="Threads per API family, platform and topic, read from the pages' frontmatter.",
-        epilog="examples:\n  kb stats\n  kb stats /tmp/kb-content\n",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    stats = command(
+        "stats", "count threads per API family, platform and topic",
+        "Threads per API family, platform and topic, read from the pages' frontmatter.",
+        "examples:\n  kb stats\n  kb stats /tmp/kb-content\n",
     )
     stats.add_argument("content", nargs="?", type=Path, default=Path("content"),
                        help="content folder (default: content/)")

@@ -10,14 +10,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from functools import lru_cache
 from pathlib import Path
 
-from functools import lru_cache
-
 import markdown
-import yaml
 
-from generator.siteconfig import config_for
+from generator.siteconfig import config_for, read_config
 from tests.conftest import ROOT
 
 
@@ -34,22 +32,11 @@ def build(content: Path, site: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def yaml_load(path: Path):
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
-
-
-class _ConfigLoader(yaml.SafeLoader):
-    """mkdocs.yml with MkDocs' own tags (``!ENV``) read as plain nodes."""
-
-
-_ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
-
-
 @lru_cache(maxsize=1)
 def site_extensions() -> tuple[tuple[str, ...], dict[str, dict]]:
     """The Markdown extensions a real build runs: those mkdocs.yml lists, plus
     attr_list, which Material's tags plugin switches on by itself."""
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_ConfigLoader)
+    config = read_config(ROOT / "mkdocs.yml")
     names, options = [], {}
     for entry in config["markdown_extensions"]:
         name, value = next(iter(entry.items())) if isinstance(entry, dict) else (entry, None)

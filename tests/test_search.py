@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from bench.search_quality import Score, load_queries
 from generator.cli import main as kb_main
 from generator.records import Enriched, Facts, Post, Thread
-from generator.search import body_text, load_documents, main as search_main, make_document, search
+from generator.search import body_text, load_documents, make_document, search
+from generator.search import main as search_main
 from generator.searchterms import (
     SEPARATOR,
     identifier_forms,
@@ -25,28 +26,18 @@ from generator.searchterms import (
     search_terms,
     tokens,
 )
+from generator.siteconfig import read_config
 from generator.taxonomy import load_taxonomy
 from tests.conftest import ROOT, SEED, SEED_DATE
 
 TAXONOMY = load_taxonomy()
 
 
-class _AnyTag(yaml.SafeLoader):
-    """Reads mkdocs.yml's !ENV tags as plain values."""
-
-
-_AnyTag.add_multi_constructor("!", lambda loader, suffix, node: None)
-
-
 # --- the separator ------------------------------------------------------------
 
 
 def test_mkdocs_search_separator_is_the_converters_separator():
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_AnyTag)
-    plugins = config["plugins"]
-    search = plugins["search"] if isinstance(plugins, dict) else next(
-        p["search"] for p in plugins if isinstance(p, dict) and "search" in p
-    )
+    search = read_config(ROOT / "mkdocs.yml")["plugins"]["search"]
     assert search["separator"] == SEPARATOR
 
 
