@@ -61,6 +61,12 @@ _FTFY_SLICE = 200_000
 
 def _fix(text: str) -> str:
     text = _LINE_BREAKS.sub("\n", text)
+    if text.isascii() and "\x1b" not in text:
+        # Nothing for ftfy to do: no mojibake, NFC is the identity, and the
+        # control characters it would drop are dropped below anyway (only a
+        # terminal escape sequence needs ftfy, to go as a whole).  Most
+        # scraped text is ASCII, and ftfy was half of a large conversion.
+        return _INVISIBLE.sub("", text)
     # Lone surrogates cannot reach ftfy's encoder; drop them first.
     text = re.sub("[\ud800-\udfff]", "", text)
     config = _FTFY if _MOJIBAKE.search(text) else _NO_ENCODING_FIX
