@@ -39,9 +39,10 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
-from generator.parallel import fork_map
+from generator.parallel import CHUNKS_PER_WORKER, PARALLEL_MIN_ITEMS, collector_paused, fork_map, worker_count
 from generator.records import Facts, Related
 from generator.textvec import (
+    ThreadTerms,
     Tokenizer,
     cosine,
     document_frequencies,
@@ -49,6 +50,7 @@ from generator.textvec import (
     idf_table,
     shared_terms,
     specificity,
+    spelling,
     tfidf_vector,
 )
 
@@ -139,6 +141,7 @@ class _Doc:
     title: str
     vector: dict[str, float]
     title_terms: frozenset[str]
+    spellings: dict[str, tuple[int, str]]
     symbols: frozenset[str]
     config: frozenset[str]
     errors: frozenset[str]
@@ -155,18 +158,21 @@ class Corpus:
     symbol_spec: dict[str, float]  # key -> 0..1, 1 = used by one thread
     error_spec: dict[str, float]
     labels: dict[str, str]  # symbol/error key -> how to show it
-    tokenizer: Tokenizer
+    #: Per term, the threads where it weighs most (index, weight), heaviest first.
+    term_postings: dict[str, list[tuple[int, float]]]
 
 
 def _unique_by_slug(items: Iterable[RelateItem]) -> list[RelateItem]:
     """Items sorted by slug; for a repeated slug the smallest item wins, so
     the result never depends on input order."""
-    ordered = sorted(items, key=lambda it: (it.slug, it.title, it.text, repr(it.facts)))
-    unique: list[RelateItem] = []
-    for item in ordered:
-        if item.slug and (not unique or unique[-1].slug != item.slug):
-            unique.append(item)
-    return unique
+    by_slug: dict[str, list[RelateItem]] = {}
+    for item in items:
+        if item.slug:
+            by_slug.setdefault(item.slug, []).append(item)
+    return [
+        group[0] if len(group) == 1 else min(group, key=lambda it: (it.title, it.text, repr(it.facts)))
+        for _, group in sorted(by_slug.items())
+    ]
 
 
 #: A provider or manager class (``NEFilterDataProvider``, ``NEURLFilterManager``,
@@ -217,16 +223,37 @@ def _keys_of(item: RelateItem) -> tuple[set[str], set[str], dict[str, str]]:
     return symbols, errors, labels
 
 
+# One tokenizer per process: its caches are pure, so forked workers each
+# keep their own and every thread gets the same terms wherever it runs.
+_TOKENIZER = Tokenizer()
+
+
+def _features(item: RelateItem) -> tuple[ThreadTerms, tuple[set[str], set[str], dict[str, str]]]:
+    return _TOKENIZER.thread_terms(item.title, item.text), _keys_of(item)
+
+
 def prepare(items: Iterable[RelateItem], max_terms: int | None = MAX_TERMS) -> Corpus:
     """Vectorise and index-ready the corpus.  ``max_terms=None`` keeps every
-    term (the exact reference used by the benchmark)."""
+    term (the exact reference used by the benchmark).  Tokenising and
+    weighting run on every core for a large corpus: both are per thread."""
     unique = _unique_by_slug(items)
-    tokenizer = Tokenizer()
-    counted = [tokenizer.thread_terms(it.title, it.text) for it in unique]
-    counts = [c for c, _ in counted]
-    df = document_frequencies(counts)
+    features = fork_map(_features, unique)
+    counted = [terms for terms, _ in features]
+    keyed = [keys for _, keys in features]
+    del features
+    df = document_frequencies(c.terms for c in counted)
     idf = idf_table(df)
-    keyed = [_keys_of(it) for it in unique]
+
+    def vectorise(span: range) -> tuple[list[dict[str, float]], dict[str, tuple[int, list[tuple[float, int]]]]]:
+        """Vectors of a run of threads and that run's share of the postings."""
+        vectors = [tfidf_vector(zip(counted[i].terms, counted[i].weights), df, max_terms, idf) for i in span]
+        return vectors, _partial_postings(span.start, vectors)
+
+    step = max(1, -(-len(counted) // (worker_count() * CHUNKS_PER_WORKER)))
+    spans = [range(start, min(start + step, len(counted))) for start in range(0, len(counted), step)]
+    parts = fork_map(vectorise, spans, min_items=1 if len(counted) >= PARALLEL_MIN_ITEMS else len(spans) + 1)
+    vectors = [vector for part, _ in parts for vector in part]
+    term_postings = _merge_postings([share for _, share in parts])
     symbol_df = document_frequencies({k: 1.0 for k in s} for s, _, _ in keyed)
     error_df = document_frequencies({k: 1.0 for k in e} for _, e, _ in keyed)
     labels: dict[str, str] = {}
@@ -238,8 +265,9 @@ def prepare(items: Iterable[RelateItem], max_terms: int | None = MAX_TERMS) -> C
         _Doc(
             slug=it.slug,
             title=it.title,
-            vector=tfidf_vector(c, df, max_terms, idf),
-            title_terms=title_terms,
+            vector=vector,
+            title_terms=terms.title_terms,
+            spellings=terms.spellings,
             symbols=frozenset(k for k in s if not k.startswith("cfg:")),
             config=frozenset(k for k in s if k.startswith("cfg:")),
             errors=frozenset(e),
@@ -247,15 +275,44 @@ def prepare(items: Iterable[RelateItem], max_terms: int | None = MAX_TERMS) -> C
             topics=frozenset(it.facts.topics),
             platforms=frozenset(it.facts.platforms),
         )
-        for it, (c, title_terms), (s, e, _) in zip(unique, counted, keyed)
+        for it, terms, vector, (s, e, _) in zip(unique, counted, vectors, keyed)
     ]
     return Corpus(
         docs=docs,
         symbol_spec={k: specificity(n, SYMBOL_IDF_SCALE) / top for k, n in symbol_df.items()},
         error_spec={k: specificity(n, SYMBOL_IDF_SCALE) / top for k, n in error_df.items()},
         labels=labels,
-        tokenizer=tokenizer,
+        term_postings=term_postings,
     )
+
+
+def _partial_postings(first: int, vectors: Sequence[dict[str, float]]) -> dict[str, tuple[int, list[tuple[float, int]]]]:
+    """Per term: how many of these threads keep it, and the
+    :data:`POSTING_CAP` heaviest as ``(-weight, index)`` (sorted)."""
+    by_term: dict[str, list[tuple[float, int]]] = {}
+    for index, vector in enumerate(vectors, first):
+        for term, weight in vector.items():
+            by_term.setdefault(term, []).append((-weight, index))  # heaviest first, then rank
+    return {
+        term: (len(entries), sorted(entries) if len(entries) <= POSTING_CAP else heapq.nsmallest(POSTING_CAP, entries))
+        for term, entries in by_term.items()
+    }
+
+
+def _merge_postings(shares: Sequence[dict[str, tuple[int, list[tuple[float, int]]]]]) -> dict[str, list[tuple[int, float]]]:
+    """The postings of the whole corpus from its runs' shares: the heaviest
+    of the heaviest are the heaviest.  A term only one thread keeps can
+    match nothing and gets no postings."""
+    merged: dict[str, tuple[int, list[tuple[float, int]]]] = {}
+    for share in shares:
+        for term, (count, best) in share.items():
+            seen = merged.get(term)
+            merged[term] = (count, best) if seen is None else (seen[0] + count, sorted(seen[1] + best)[:POSTING_CAP])
+    return {
+        term: [(index, -weight) for weight, index in best]
+        for term, (count, best) in merged.items()
+        if count >= 2
+    }
 
 
 def _evidence(corpus: Corpus, a: _Doc, b: _Doc) -> float:
@@ -285,26 +342,15 @@ def pair_score(corpus: Corpus, i: int, j: int) -> float:
     return round(score, SCORE_DIGITS)
 
 
-def _postings(corpus: Corpus) -> tuple[dict[str, list[tuple[int, float]]], dict[str, list[int]]]:
-    """Per term, the threads where it weighs most; per rare key, all holders."""
-    by_term: dict[str, list[tuple[float, int]]] = {}
-    for index, doc in enumerate(corpus.docs):
-        for term, weight in doc.vector.items():
-            by_term.setdefault(term, []).append((weight, index))
-    terms: dict[str, list[tuple[int, float]]] = {}
-    for term, entries in by_term.items():
-        if len(entries) < 2:
-            continue
-        best = heapq.nsmallest(POSTING_CAP, entries, key=lambda e: (-e[0], e[1]))
-        terms[term] = [(index, weight) for weight, index in best]
+def _key_holders(corpus: Corpus) -> dict[str, list[int]]:
+    """Per rare symbol or error code, every thread that has it."""
     holders: dict[str, list[int]] = {}
     for index, doc in enumerate(corpus.docs):
         for key in doc.errors:
             holders.setdefault("e:" + key, []).append(index)
         for key in doc.symbols:
             holders.setdefault("s:" + key, []).append(index)
-    keys = {k: v for k, v in holders.items() if 1 < len(v) <= KEY_POSTING_CAP}
-    return terms, keys
+    return {k: v for k, v in holders.items() if 1 < len(v) <= KEY_POSTING_CAP}
 
 
 def _candidates(
@@ -349,25 +395,23 @@ def rank_exhaustive(corpus: Corpus, k: int) -> list[list[tuple[float, int]]]:
     return [_ranked(corpus, i, everyone, k) for i in everyone]
 
 
-# The corpus a forked ranking worker reads (set just before the fork, so the
-# workers share it copy-on-write instead of receiving it pickled).
-_FORK_STATE: dict[str, object] = {}
+def _rank_all(corpus: Corpus, k: int, explain_k: int) -> list[tuple[list[tuple[float, int]], tuple[str, ...]]]:
+    """Every thread's top ``k`` over its index candidates, with the reasons
+    for the first ``explain_k``; on every core for a large corpus (each
+    thread is independent, and the forked workers share the corpus
+    copy-on-write instead of receiving it pickled)."""
+    terms, keys = corpus.term_postings, _key_holders(corpus)
 
+    def one(index: int) -> tuple[list[tuple[float, int]], tuple[str, ...]]:
+        ranked = _ranked(corpus, index, _candidates(corpus, index, terms, keys), k)
+        return ranked, tuple(explain(corpus, index, j) for _, j in ranked[:explain_k])
 
-def _rank_one(index: int) -> list[tuple[float, int]]:
-    corpus, terms, keys, k = _FORK_STATE["rank"]  # type: ignore[misc]
-    return _ranked(corpus, index, _candidates(corpus, index, terms, keys), k)
+    return fork_map(one, range(len(corpus.docs)))
 
 
 def rank_indexed(corpus: Corpus, k: int) -> list[list[tuple[float, int]]]:
-    """Ranking over index candidates only (what :func:`relate` uses); on both
-    cores for a large corpus (each thread's ranking is independent)."""
-    terms, keys = _postings(corpus)
-    _FORK_STATE["rank"] = (corpus, terms, keys, k)
-    try:
-        return fork_map(_rank_one, range(len(corpus.docs)))
-    finally:
-        _FORK_STATE.pop("rank", None)
+    """Ranking over index candidates only (what :func:`relate` uses)."""
+    return [ranked for ranked, _ in _rank_all(corpus, k, 0)]
 
 
 # -- why ------------------------------------------------------------------
@@ -427,7 +471,7 @@ def _shared_title_words(corpus: Corpus, a: _Doc, b: _Doc, named: set[str], said:
         kept.append(term)
         if len(kept) == 2:
             break
-    return [_shown(corpus.tokenizer.spelling(t)) for t in kept]
+    return [_shown(spelling(t, a.spellings, b.spellings)) for t in kept]
 
 
 def _shown(spelling: str) -> str:
@@ -464,17 +508,9 @@ def _is_identifier(word: str) -> bool:
 
 
 # -- public API -------------------------------------------------------------
-def _reasons(index: int) -> tuple[str, ...]:
-    corpus, ranking = _FORK_STATE["explain"]  # type: ignore[misc]
-    return tuple(explain(corpus, index, j) for _score, j in ranking[index])
-
-
-def _related_from(corpus: Corpus, ranking: list[list[tuple[float, int]]]) -> dict[str, tuple[Related, ...]]:
-    _FORK_STATE["explain"] = (corpus, ranking)
-    try:
-        reasons = fork_map(_reasons, range(len(ranking)))
-    finally:
-        _FORK_STATE.pop("explain", None)
+def _related_from(
+    corpus: Corpus, ranking: Sequence[Sequence[tuple[float, int]]], reasons: Sequence[Sequence[str]]
+) -> dict[str, tuple[Related, ...]]:
     result: dict[str, tuple[Related, ...]] = {}
     for i, (ranked, whys) in enumerate(zip(ranking, reasons)):
         result[corpus.docs[i].slug] = tuple(
@@ -487,10 +523,7 @@ def _related_from(corpus: Corpus, ranking: list[list[tuple[float, int]]]) -> dic
 def relate(items: Sequence[RelateItem], k: int = 5) -> dict[str, tuple[Related, ...]]:
     """For every slug, up to ``k`` related threads, best first, never itself,
     none below :data:`MIN_SCORE`; independent of input order."""
-    if k <= 0:
-        return {it.slug: () for it in _unique_by_slug(items)}
-    corpus = prepare(items)
-    return _related_from(corpus, rank_indexed(corpus, k))
+    return relate_and_group(items, k, groups=False)[0]
 
 
 def _near_duplicate_edges(corpus: Corpus, ranking: list[list[tuple[float, int]]]) -> list[tuple[float, int, int]]:
@@ -501,9 +534,10 @@ def _near_duplicate_edges(corpus: Corpus, ranking: list[list[tuple[float, int]]]
         if i >= j or (j, i) not in linked:
             continue
         a, b = corpus.docs[i], corpus.docs[j]
-        evidence = _evidence(corpus, a, b)
+        if not a.apis & b.apis or _evidence(corpus, a, b) < NEAR_DUPLICATE_EVIDENCE:
+            continue  # the cheap tests first: most linked pairs fail them
         text = cosine(a.vector, b.vector)
-        if evidence >= NEAR_DUPLICATE_EVIDENCE and a.apis & b.apis and text >= NEAR_DUPLICATE_TEXT:
+        if text >= NEAR_DUPLICATE_TEXT:
             edges.append((round(text, SCORE_DIGITS), i, j))
     edges.sort(key=lambda e: (-e[0], corpus.docs[e[1]].slug, corpus.docs[e[2]].slug))
     return edges
@@ -536,15 +570,20 @@ def _groups_from(corpus: Corpus, ranking: list[list[tuple[float, int]]]) -> tupl
 def near_duplicates(items: Sequence[RelateItem]) -> tuple[tuple[str, ...], ...]:
     """Groups of threads asking the same question (each sorted by slug;
     groups by size, then first slug)."""
-    corpus = prepare(items)
-    return _groups_from(corpus, rank_indexed(corpus, 5))
+    return relate_and_group(items, 0)[1]
 
 
 def relate_and_group(
-    items: Sequence[RelateItem], k: int = 5
+    items: Sequence[RelateItem], k: int = 5, *, groups: bool = True
 ) -> tuple[dict[str, tuple[Related, ...]], tuple[tuple[str, ...], ...]]:
-    """Both results from one pass (the pipeline needs both; this halves the work)."""
-    corpus = prepare(items)
-    ranking = rank_indexed(corpus, max(k, 1))
-    related = _related_from(corpus, [r[:k] for r in ranking]) if k > 0 else {d.slug: () for d in corpus.docs}
-    return related, _groups_from(corpus, rank_indexed(corpus, 5) if k != 5 else ranking)
+    """Related threads and near-duplicate groups from one ranking (the
+    groups look at each thread's top 5, whatever ``k`` is)."""
+    if k <= 0 and not groups:
+        return {it.slug: () for it in _unique_by_slug(items)}, ()
+    with collector_paused():
+        corpus = prepare(items)
+        depth = max(k, 5) if groups else k
+        results = _rank_all(corpus, depth, max(k, 0))
+        ranking = [ranked for ranked, _ in results]
+        related = _related_from(corpus, [r[: max(k, 0)] for r in ranking], [why for _, why in results])
+        return related, _groups_from(corpus, [r[:5] for r in ranking]) if groups else ()

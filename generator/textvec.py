@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import math
 import re
+from array import array
 from collections import Counter
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Iterator, Mapping, Sequence
 
 # A word or identifier: letters first, then letters, digits, underscores.
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
@@ -115,6 +116,35 @@ def identifier_terms(token: str) -> tuple[tuple[str, float], ...]:
     return tuple(terms)
 
 
+# Characters a domain (``NetworkExtension.NEURLFilterManager.Error``) is made of.
+_DOMAIN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.")
+
+
+def _error_matches(text: str) -> Iterator[re.Match[str]]:
+    """``_ERROR.finditer(text)``, without running the pattern at every word.
+
+    Every match contains the literal ``Error`` and starts inside the run of
+    domain characters just before it, so the pattern is tried only at the
+    word starts of those runs (a few per text instead of every word: the
+    relate stage reads every thread's whole text).  Same matches, in order.
+    """
+    pos = 0
+    while (found := text.find("Error", pos)) >= 0:
+        start = found
+        while start > pos and text[start - 1] in _DOMAIN_CHARS:
+            start -= 1
+        match = None
+        for begin in range(start, found + 1):
+            match = _ERROR.match(text, begin)  # fails at once where no \b is
+            if match:
+                break
+        if match is None:
+            pos = found + 1
+            continue
+        yield match
+        pos = match.end()
+
+
 @dataclass(frozen=True)
 class ErrorCode:
     """An error code seen in text: ``key`` compares, ``label`` is shown."""
@@ -131,7 +161,7 @@ def error_codes(text: str) -> tuple[ErrorCode, ...]:
     ``NEURLFilterManager.Error 9``.
     """
     found: dict[str, ErrorCode] = {}
-    for match in _ERROR.finditer(text):
+    for match in _error_matches(text):
         domain = ".".join(match["domain"].split(".")[-2:])
         if domain.lower() in {"error", "errordomain"}:
             continue  # a bare "Error 9" names no API
@@ -143,49 +173,85 @@ def error_codes(text: str) -> tuple[ErrorCode, ...]:
     return tuple(found[key] for key in sorted(found))
 
 
-class Tokenizer:
-    """Counts weighted terms of texts, remembering each term's most common
-    spelling so that a "why" can show ``SMB`` rather than ``smb``.
+@dataclass(frozen=True)
+class ThreadTerms:
+    """What one thread's text gives the relate stage: weighted term
+    frequencies (title words boosted), the terms its title alone has, and how
+    this thread writes each title term (``SMB`` rather than ``smb``).
 
-    One instance per corpus: its caches make a large corpus cheap (forum
-    text reuses a small vocabulary).
+    The frequencies are two parallel sequences, not a dict: at 100,000
+    threads a dict and its float objects per thread cost four times the
+    memory, and the arrays cross between processes as plain bytes.
+    """
+
+    terms: tuple[str, ...]
+    weights: array  # array("d"), one per term
+    title_terms: frozenset[str]
+    spellings: dict[str, tuple[int, str]]  # title term -> (times written, most common form)
+
+    @property
+    def counts(self) -> dict[str, float]:
+        return dict(zip(self.terms, self.weights))
+
+
+class Tokenizer:
+    """Counts weighted terms of texts.
+
+    Its caches are pure functions of a token (forum text reuses a small
+    vocabulary), so a thread's terms never depend on which threads were
+    counted before: tokenising in several processes, or only the threads that
+    changed, gives the same result.
     """
 
     def __init__(self) -> None:
         self._terms_of: dict[str, tuple[tuple[str, float], ...]] = {}
-        self._token_counts: Counter[str] = Counter()
-        self._phrase_counts: Counter[str] = Counter()
-        self._spelling_of: dict[str, str] | None = None
         self._phrase_of: dict[tuple[str, str], str] = {}
 
     def term_counts(self, title: str, text: str) -> dict[str, float]:
         """Weighted term frequencies of a thread (title words boosted):
         words, identifiers and their parts, and two-word phrases."""
-        return self.thread_terms(title, text)[0]
+        return self.thread_terms(title, text).counts
 
-    def thread_terms(self, title: str, text: str) -> tuple[dict[str, float], frozenset[str]]:
-        """:meth:`term_counts` and the set of terms the title alone has."""
+    def thread_terms(self, title: str, text: str) -> ThreadTerms:
+        """:meth:`term_counts`, the set of terms the title alone has, and the
+        thread's own spelling of each of those."""
         counts: dict[str, float] = {}
         title_terms: frozenset[str] = frozenset()
+        # Spellings are kept for title terms only (the only ones a "why"
+        # shows); the title is short, so its possible terms are known first.
+        wanted = {t for token in _TOKEN.findall(title) for t, _ in self._terms(token)}
+        wanted.update(self._phrase(*pair) for pair in _PHRASE.findall(title))
+        written: dict[str, dict[str, int]] = {}
         for source, boost in ((text, 1.0), (title, TITLE_WEIGHT)):
             found: set[str] = set()
             tokens = Counter(_TOKEN.findall(source))
-            self._token_counts.update(tokens)
             for token, n in tokens.items():
                 terms = self._terms(token)
                 for term, weight in terms:
                     counts[term] = counts.get(term, 0.0) + n * weight * boost
                     found.add(term)
+                if terms and terms[0][0] in wanted:
+                    forms = written.setdefault(terms[0][0], {})
+                    forms[token] = forms.get(token, 0) + n
             for pair, n in Counter(_PHRASE.findall(source)).items():
                 phrase = self._phrase_of.get(pair)
                 if phrase is None:
                     phrase = self._phrase_of[pair] = self._phrase(*pair)
                 if phrase:
-                    self._phrase_counts[" ".join(pair)] += n
                     counts[phrase] = counts.get(phrase, 0.0) + n * boost
                     found.add(phrase)
+                    if phrase in wanted:
+                        forms = written.setdefault(phrase, {})
+                        form = " ".join(pair)
+                        forms[form] = forms.get(form, 0) + n
             title_terms = frozenset(found)
-        return counts, title_terms
+        spellings: dict[str, tuple[int, str]] = {}
+        for term in title_terms:
+            forms = written.get(term)
+            if forms:
+                form, n = min(forms.items(), key=lambda e: (-e[1], e[0]))
+                spellings[term] = (n, form)
+        return ThreadTerms(tuple(counts), array("d", counts.values()), title_terms, spellings)
 
     def _terms(self, token: str) -> tuple[tuple[str, float], ...]:
         terms = self._terms_of.get(token)
@@ -201,26 +267,24 @@ class Tokenizer:
             return ""
         return a[0][0] + " " + b[0][0]
 
-    def spelling(self, term: str) -> str:
-        """The spelling of ``term`` seen most often (ties: the smallest).
-        Ask only once every text is counted: the table is built on first use."""
-        if self._spelling_of is None:
-            best: dict[str, tuple[int, str]] = {}
-            written = [(t, n) for t, n in self._token_counts.items() if self._terms_of.get(t)]
-            written += [(p, n) for p, n in self._phrase_counts.items()]
-            for word, n in written:
-                key = self._terms_of[word][0][0] if " " not in word else self._phrase(*word.split(" "))
-                if key and (key not in best or (-n, word) < (-best[key][0], best[key][1])):
-                    best[key] = (n, word)
-            self._spelling_of = {key: word for key, (_, word) in best.items()}
-        return self._spelling_of.get(term, term)
+
+def spelling(term: str, *spellings: Mapping[str, tuple[int, str]]) -> str:
+    """How the given threads write ``term`` most often (ties: the smallest
+    form); the term itself when none of them does."""
+    best: tuple[int, str] | None = None
+    for table in spellings:
+        found = table.get(term)
+        if found and (best is None or (-found[0], found[1]) < (-best[0], best[1])):
+            best = found
+    return best[1] if best else term
 
 
-def document_frequencies(docs: Iterable[Mapping[str, float]]) -> Counter[str]:
-    """In how many documents each term occurs."""
+def document_frequencies(docs: Iterable[Iterable[str]]) -> Counter[str]:
+    """In how many documents each term occurs (each document given by its
+    distinct terms, or a mapping keyed by them)."""
     df: Counter[str] = Counter()
     for doc in docs:
-        df.update(doc.keys())
+        df.update(doc.keys() if isinstance(doc, Mapping) else doc)
     return df
 
 
@@ -230,12 +294,13 @@ def idf_table(df: Mapping[str, int], scale: float = TEXT_IDF_SCALE) -> dict[str,
 
 
 def tfidf_vector(
-    counts: Mapping[str, float],
+    counts: Mapping[str, float] | Iterable[tuple[str, float]],
     df: Mapping[str, int],
     max_terms: int | None,
     idf: Mapping[str, float] | None = None,
 ) -> dict[str, float]:
-    """Sublinear TF x IDF of one document, scaled by its full L2 norm.
+    """Sublinear TF x IDF of one document (its term frequencies as a
+    mapping or as (term, frequency) pairs), scaled by its full L2 norm.
 
     Only terms some other document also uses are kept (the others cannot
     match anything) and of those only the ``max_terms`` heaviest (all when
@@ -251,7 +316,8 @@ def tfidf_vector(
     weighted: list[tuple[str, float]] = []
     norm_sq = 0.0
     unique_idf = specificity(1, TEXT_IDF_SCALE)
-    for term, tf in counts.items():
+    pairs = counts.items() if isinstance(counts, Mapping) else counts
+    for term, tf in pairs:
         weight = (1.0 + math.log(tf) if tf >= 1.0 else tf) * idf.get(term, unique_idf)
         norm_sq += weight * weight
         if df.get(term, 0) > 1:
@@ -266,8 +332,10 @@ def tfidf_vector(
 
 
 def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    """Dot product of two L2-normalised sparse vectors."""
-    return sum(a[t] * b[t] for t in a.keys() & b.keys())
+    """Dot product of two L2-normalised sparse vectors.  ``fsum`` rounds
+    the exact sum once, so the result does not depend on the order a set
+    intersection happens to yield (which varies with the hash seed)."""
+    return math.fsum(a[t] * b[t] for t in a.keys() & b.keys())
 
 
 def shared_terms(a: Mapping[str, float], b: Mapping[str, float]) -> Sequence[str]:

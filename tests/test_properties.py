@@ -196,3 +196,32 @@ def test_converting_twice_is_idempotent_and_input_order_does_not_matter(first, s
         assert files(reversed_out) == once
         for name in once:
             assert ".." not in name.split("/")
+
+
+@settings(max_examples=300)
+@given(text=st.text(alphabet=st.characters(max_codepoint=127)))
+def test_ascii_text_cleans_as_if_ftfy_had_seen_it(text):
+    """ASCII text skips ftfy (speed); the result must be what ftfy gives."""
+    import ftfy
+
+    from generator import clean
+
+    unfixed = clean._LINE_BREAKS.sub("\n", text)
+    expected = clean._INVISIBLE.sub("", ftfy.fix_text(unfixed, clean._NO_ENCODING_FIX))
+    assert clean._fix(text) == expected
+
+
+@settings(max_examples=500)
+@given(
+    text=st.lists(
+        st.sampled_from(["Error", "ErrorDomain", "NE", "URLFilter", ".", "_", "é", " ", "\n", "Code=", "code",
+                         "error", ":", "=", "-", "1", "23", "1234567", "x"]),
+        max_size=12,
+    ).map("".join)
+)
+def test_error_codes_are_found_exactly_where_the_pattern_matches(text):
+    """The fast error-code scan yields the regex's own matches, in order."""
+    from generator.textvec import _ERROR, _error_matches
+
+    expected = [(m.span(), m.groupdict()) for m in _ERROR.finditer(text)]
+    assert [(m.span(), m.groupdict()) for m in _error_matches(text)] == expected

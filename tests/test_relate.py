@@ -148,6 +148,18 @@ def test_shared_specific_symbol_on_one_platform_gives_that_reason():
     assert next(iter(links["x-a"])) == "x-b"  # the closest of all
 
 
+def test_a_reason_shows_the_words_as_the_two_threads_write_them():
+    """Other threads writing "smb" in lower case do not change how this
+    pair's reason spells it: a reason depends on its two threads alone."""
+    a = item("x-a", "SMB stalls with peekOutboundBytes", "large peekOutboundBytes stalls SMB uploads",
+             apis=("content-filter",), platforms=("macOS",), symbols=("peekOutboundBytes",))
+    b = item("x-b", "SMB upload hangs in my filter", "peekOutboundBytes set to Int.max and SMB hangs",
+             apis=("content-filter",), platforms=("macOS",), symbols=("peekOutboundBytes",))
+    noise = [item(f"n-{i}", f"smb share {i}", "smb smb smb upload upload", apis=("vpn-manager",)) for i in range(6)]
+    related = relate([a, b, *noise])
+    assert {r.slug: r.why for r in related["x-a"]}["x-b"] == "both use `peekOutboundBytes` with SMB upload on macOS"
+
+
 def test_same_error_code_from_text_is_the_reason():
     a = item("x-a", "URL filter fails", "status: NetworkExtension.NEURLFilterManager.Error error 9.", apis=("url-filter",))
     b = item("x-b", "Cannot enable URL filter", "I get NEURLFilterManager.Error 9 when enabling", apis=("url-filter",))
