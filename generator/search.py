@@ -216,11 +216,18 @@ def expand(word: str, stats: _Stats) -> dict[str, float]:
     return {}
 
 
-def _bm25(document: Document, word: str, stats: _Stats) -> float:
+def _weighted_length(document: Document) -> float:
+    return sum(FIELD_WEIGHTS[name] * sum(counts.values()) for name, counts in document.fields.items())
+
+
+def _bm25(document: Document, word: str, stats: _Stats, length: float | None = None) -> float:
+    """BM25F of ``word`` in ``document``; pass the document's
+    :func:`_weighted_length` when scoring many words of one document."""
     weighted_tf = sum(FIELD_WEIGHTS[name] * counts.get(word, 0) for name, counts in document.fields.items())
     if not weighted_tf:
         return 0.0
-    length = sum(FIELD_WEIGHTS[name] * sum(counts.values()) for name, counts in document.fields.items())
+    if length is None:
+        length = _weighted_length(document)
     df = stats.frequency.get(word, 0)
     idf = math.log(1 + (stats.count - df + 0.5) / (df + 0.5))
     norm = K1 * (1 - B + B * length / max(1e-9, stats.average_length))

@@ -57,6 +57,7 @@ from generator.search import (
     THREADS_DIR,
     Document,
     _bm25,
+    _weighted_length,
     _edit_distance_at_most,
     _stats,
     _strings,
@@ -248,7 +249,8 @@ def _document_scores(doc_id: int) -> list[tuple[str, int]]:
     documents, stats = _FORK_STATE["scoring"]  # type: ignore[misc]
     document = documents[doc_id]
     words = sorted({word for counts in document.fields.values() for word in counts})
-    return [(word, max(1, round(_bm25(document, word, stats) * SCORE_SCALE))) for word in words]
+    length = _weighted_length(document)  # once per document, not once per word
+    return [(word, max(1, round(_bm25(document, word, stats, length) * SCORE_SCALE))) for word in words]
 
 
 def index_files(
@@ -263,6 +265,12 @@ def index_files(
         analysed = fork_map(_page_document, thread_pages)
     finally:
         _FORK_STATE.clear()
+    return index_from_documents(analysed, items)
+
+
+def index_from_documents(analysed: Iterable[Document | None], items: Sequence[Enriched] = ()) -> dict[str, bytes]:
+    """:func:`index_files` from pages already analysed by :func:`page_document`
+    (the pipeline does that where it renders the pages, on every core)."""
     documents = sorted((doc for doc in analysed if doc is not None), key=lambda doc: doc.slug)
     bodies = {item.slug: item.thread.body for item in items}
     files: dict[str, bytes] = {}
