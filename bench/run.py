@@ -144,11 +144,12 @@ def _child_stages(listing: Path) -> None:
     lap("enrich")
     items = pipeline.add_relations(items)
     lap("relate")
-    pages, items = pipeline.render_all(items, warn)
+    rendered, items = pipeline.render_all(items, warn)  # pages serialised and analysed for search
     lap("render")
-    pages.extend(browse_pages(items))
+    pages = browse_pages(items)
     lap("browse")
-    total = sum(len(page_bytes(page)) for page in pages)
+    total = sum(len(page.data) for page in rendered) + sum(len(page_bytes(page)) for page in pages)
+    pages = [*rendered, *pages]
     lap("serialize")
     print(json.dumps({"stages": times, "threads": len(items), "pages": len(pages), "bytes": total}))
 

@@ -67,6 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
                          help="scrape date for relative activity labels (overrides .meta.yaml sidecars)")
         sub.add_argument("--strict", action="store_true", help="exit 1 when any entry was skipped or repaired")
         sub.add_argument("-q", "--quiet", action="store_true", help="print only the summary line")
+        sub.add_argument("--no-cache", action="store_true",
+                         help="classify and render every thread again (the cache is <out>/.forum-kb/cache/)")
 
     convert = command(
         "convert", "convert scraped inputs into Markdown pages",
@@ -139,7 +141,9 @@ def run_convert(args: argparse.Namespace) -> int:
     from generator.pipeline import convert
 
     inputs = args.inputs or [Path("data")]
-    summary = convert(inputs, args.out, as_of=args.as_of or "", warn=None if args.quiet else _print_warning)
+    summary = convert(
+        inputs, args.out, as_of=args.as_of or "", warn=None if args.quiet else _print_warning, use_cache=not args.no_cache
+    )
     print(f"kb convert: {summary.line()}")
     if args.strict and summary.warnings:
         return 1

@@ -10,23 +10,27 @@ enrichment or rendering raises is reported and set aside.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import time
 from pathlib import Path
 from typing import Callable, Sequence
 
 from generator.browse import browse_pages, sidebar_nav
+from generator.cache import StageCache, decode_facts, decode_page, encode_facts, encode_page, record_digest
 from generator.classify import classify
 from generator.clean import prepare
 from generator.merge import MergedThread, merge_threads
 from generator.parallel import fork_map
 from generator.readers import read_inputs
-from generator.records import Enriched, Facts, PageDoc, Related, Source, Thread
+from generator.records import Enriched, Facts, Related, Source, Thread
 from generator.relate import RelateItem, relate_and_group
-from generator.render import redirect_pages, render_thread
-from generator.searchindex import index_files, write_index
+from generator.render import redirect_pages, render_thread, thread_path
+from generator.search import Document
+from generator.searchindex import index_from_documents, page_document, write_index
 from generator.siteconfig import SITE_CONFIG, generated_config
 from generator.state import CORPUS, SLUGS, SlugPlan, corpus_bytes, load_corpus, load_slugs, plan_slugs, slugs_bytes
-from generator.write import WriteReport, run_lock, write_pages, write_state_file
+from generator.taxonomy import Taxonomy, load_taxonomy
+from generator.write import WriteError, WriteReport, page_bytes, run_lock, safe_destination, write_files, write_state_file
 
 # Warnings that start with this count as skipped threads in the summary, and
 # so do readers' warnings about entries they skipped (which say "skipped").
@@ -75,13 +79,28 @@ def _classify_safely(thread: Thread) -> Facts | str:
         return f"{type(error).__name__}: {error}"
 
 
-def enrich(merged: Sequence[MergedThread], slugs: dict[str, str], warn: Callable[[Source, str], None]) -> list[Enriched]:
+def enrich(
+    merged: Sequence[MergedThread],
+    slugs: dict[str, str],
+    warn: Callable[[Source, str], None],
+    cache: StageCache[Facts] | None = None,
+) -> list[Enriched]:
+    """Classify every thread (on every core); with a ``cache``, only the
+    threads it does not already know."""
     threads = [entry.thread for entry in merged]
+    keys = [record_digest(thread) for thread in threads] if cache is not None else []
+    known = [cache.get(key) for key in keys] if cache is not None else [None] * len(threads)
+    missing = [thread for thread, facts in zip(threads, known) if facts is None]
+    computed = iter(fork_map(_classify_safely, missing))
     items: list[Enriched] = []
-    for thread, facts in zip(threads, fork_map(_classify_safely, threads)):
-        if isinstance(facts, str):
-            warn(thread.source, f"{SET_ASIDE}: classification failed ({facts})")
-            continue
+    for index, (thread, facts) in enumerate(zip(threads, known)):
+        if facts is None:
+            facts = next(computed)
+            if isinstance(facts, str):
+                warn(thread.source, f"{SET_ASIDE}: classification failed ({facts})")
+                continue
+            if cache is not None:
+                cache.put(keys[index], facts)
         items.append(Enriched(thread=thread, slug=slugs[thread.key], facts=facts))
     return items
 
@@ -112,23 +131,83 @@ def add_relations(items: list[Enriched], k: int = 5) -> list[Enriched]:
     ]
 
 
-def _render_safely(item: Enriched) -> PageDoc | str:
+@dataclasses.dataclass(frozen=True)
+class RenderedPage:
+    """A thread page as it will be written, and what search needs of it."""
+
+    path: str
+    data: bytes
+    document: Document | None
+    on_disk: bool = False  # read back from the content folder, byte for byte
+
+
+# The taxonomy the render workers analyse pages with (loaded once, before the fork).
+_RENDER_TAXONOMY: list[Taxonomy] = []
+
+
+def _render_safely(item: Enriched) -> RenderedPage | str:
+    """Render, serialise and analyse one thread page in a worker: the YAML
+    dump and the search analysis cost as much as the rendering itself, and
+    like it they depend on the page alone."""
     try:
-        return render_thread(item)
+        page = render_thread(item)
+        return RenderedPage(page.path, page_bytes(page), page_document(page, _RENDER_TAXONOMY[0]))
     except Exception as error:  # one bad thread never stops the others
         return f"{type(error).__name__}: {error}"
 
 
-def render_all(items: Sequence[Enriched], warn: Callable[[Source, str], None]) -> tuple[list[PageDoc], list[Enriched]]:
-    pages: list[PageDoc] = []
+def render_all(
+    items: Sequence[Enriched],
+    warn: Callable[[Source, str], None],
+    cache: StageCache[tuple[str, str, Document | None]] | None = None,
+    root: Path | None = None,
+) -> tuple[list[RenderedPage], list[Enriched]]:
+    """Render every thread page (on every core).  With a ``cache`` and the
+    content ``root``, a page the cache knows is taken from disk instead,
+    provided the file there still has exactly the bytes rendered last time."""
+    _RENDER_TAXONOMY[:] = [load_taxonomy()]
+    keys = [record_digest(item) for item in items] if cache is not None else []
+    known: list[RenderedPage | None] = [None] * len(items)
+    if cache is not None and root is not None:
+        resolved: dict[Path, str] = {}
+        for index, key in enumerate(keys):
+            known[index] = _from_disk(root, cache.get(key), thread_path(items[index].slug), resolved)
+    missing = [item for item, page in zip(items, known) if page is None]
+    computed = iter(fork_map(_render_safely, missing))
+    pages: list[RenderedPage] = []
     kept: list[Enriched] = []
-    for item, page in zip(items, fork_map(_render_safely, list(items))):
-        if isinstance(page, str):
-            warn(item.thread.source, f"{SET_ASIDE}: rendering failed ({page})")
-            continue
+    for index, (item, page) in enumerate(zip(items, known)):
+        if page is None:
+            page = next(computed)
+            if isinstance(page, str):
+                warn(item.thread.source, f"{SET_ASIDE}: rendering failed ({page})")
+                continue
+            if cache is not None:
+                cache.put(keys[index], (page.path, hashlib.sha256(page.data).hexdigest(), page.document))
         pages.append(page)
         kept.append(item)
     return pages, kept
+
+
+def _from_disk(
+    root: Path, entry: tuple[str, str, Document | None] | None, expected: str, resolved: dict[Path, str]
+) -> RenderedPage | None:
+    """The remembered page, if the file is still exactly what was written.
+    The cache sits in the content folder: an entry naming any other path
+    than the thread's own (or a search record of another page) is ignored."""
+    if entry is None:
+        return None
+    path, digest, document = entry
+    if path != expected or (document is not None and document.path != expected):
+        return None
+    try:
+        destination = safe_destination(root, path, resolved)
+        if destination.is_symlink():
+            return None
+        data = destination.read_bytes()
+    except (OSError, WriteError):
+        return None
+    return RenderedPage(path, data, document, on_disk=True) if hashlib.sha256(data).hexdigest() == digest else None
 
 
 def build_corpus(
@@ -136,12 +215,13 @@ def build_corpus(
     published: dict[str, str],
     warn: Callable[[Source, str], None],
     keep: Callable[[Thread], bool] = lambda thread: True,
+    facts_cache: StageCache[Facts] | None = None,
 ) -> tuple[list[MergedThread], SlugPlan, list[Enriched]]:
     """Everything from cleaned, unmerged threads to enriched, related items;
     merged threads that ``keep`` refuses (pruned) go no further."""
     merged = [m for m in merge_threads(prepare(thread) for thread in threads) if keep(m.thread)]
     plan = plan_slugs([(m.thread.key, m.keys, m.thread.title) for m in merged], published)
-    return merged, plan, add_relations(enrich(merged, plan.slugs, warn))
+    return merged, plan, add_relations(enrich(merged, plan.slugs, warn, facts_cache))
 
 
 def _older_than(thread: Thread, cutoff: str) -> bool:
@@ -160,6 +240,7 @@ def convert(
     as_of: str = "",
     prune_before: str = "",
     warn: Callable[[Source, str], None] | None = None,
+    use_cache: bool = True,
 ) -> RunSummary:
     """Merge ``inputs`` into the knowledge base under ``out`` and write its
     pages.  Raises InputError (before anything is written) when an input
@@ -190,23 +271,30 @@ def convert(
                 return False
             return True
 
-        merged, plan, items = build_corpus([*previous, *threads], published, collect, keep)
+        # What the last run classified and rendered (generator/cache.py).
+        facts_cache = StageCache(out, "facts", encode_facts, decode_facts) if use_cache else None
+        page_cache = StageCache(out, "pages", encode_page, decode_page) if use_cache else None
+        merged, plan, items = build_corpus([*previous, *threads], published, collect, keep, facts_cache)
         summary.pruned = len(pruned)
         timer.lap("enrich+relate")
-        pages, items = render_all(items, collect)
-        pages.extend(browse_pages(items))
-        pages.extend(redirect_pages(plan.redirects, {item.slug: item for item in items}))
-        summary.threads, summary.pages = len(items), len(pages)
+        rendered, items = render_all(items, collect, page_cache, out)
+        others = [*browse_pages(items), *redirect_pages(plan.redirects, {item.slug: item for item in items})]
+        files = [(page.path, page.data) for page in rendered] + [(page.path, page_bytes(page)) for page in others]
+        summary.threads, summary.pages = len(items), len(files)
         timer.lap("render")
         # Stale pages (pruned or merged away) are removed only when every
         # input was read cleanly and the knowledge base is not empty.
         # A prune may empty the knowledge base on purpose.
         complete = (bool(merged) or bool(prune_before)) and not read_problems
-        summary.report = write_pages(out, pages, remove_stale=complete)
-        write_index(out, index_files(pages, items), remove_stale=complete)
+        on_disk = frozenset(page.path for page in rendered if page.on_disk)
+        summary.report = write_files(out, files, remove_stale=complete, on_disk=on_disk)
+        write_index(out, index_from_documents([page.document for page in rendered], items), remove_stale=complete)
         write_state_file(out, SITE_CONFIG, generated_config(sidebar_nav()))
         write_state_file(out, CORPUS, corpus_bytes([m.thread for m in merged]))
         write_state_file(out, SLUGS, slugs_bytes(plan.published))
+        for cache in (facts_cache, page_cache):
+            if cache is not None:
+                cache.save()
     timer.lap("write")
     for path in summary.report.protected:
         collect(Source(str(out / path)), "not overwritten: the file was edited by hand or not generated by kb")

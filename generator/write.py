@@ -71,14 +71,20 @@ def ownership(data: bytes) -> str:
     return "owned" if digest == match[1] else "edited"
 
 
-def safe_destination(root: Path, relative: str) -> Path:
-    """``root/relative`` after checking it stays inside ``root``."""
+def safe_destination(root: Path, relative: str, resolved: dict[Path, str] | None = None) -> Path:
+    """``root/relative`` after checking it stays inside ``root``.
+
+    ``resolved`` lets one batch of writes resolve each folder once (10,000
+    pages live in a handful of folders; resolving both ends for every page
+    cost a second and a half at that size).  Pass a fresh dict per batch."""
     pure = PurePosixPath(relative)
     if pure.is_absolute() or not pure.parts or any(part in {"", ".", ".."} for part in pure.parts):
         raise WriteError(f"refusing to write outside the content folder: {relative!r}")
     destination = root.joinpath(*pure.parts)
-    real_root = os.path.realpath(root)
-    real_parent = os.path.realpath(destination.parent)
+    cache: dict[Path, str] = {} if resolved is None else resolved
+    real_root = cache.get(root) or cache.setdefault(root, os.path.realpath(root))
+    parent = destination.parent
+    real_parent = cache.get(parent) or cache.setdefault(parent, os.path.realpath(parent))
     if os.path.commonpath([real_root, real_parent]) != real_root:
         raise WriteError(f"refusing to write {relative!r}: a folder on the way leads outside {root}")
     return destination
@@ -154,32 +160,45 @@ def generated_pages(root: Path) -> Iterator[str]:
 
 def write_pages(root: Path, docs: Iterable[PageDoc], *, remove_stale: bool) -> WriteReport:
     """Write ``docs`` under ``root`` with the promises above."""
+    return write_files(root, ((doc.path, page_bytes(doc)) for doc in docs), remove_stale=remove_stale)
+
+
+def write_files(
+    root: Path, files: Iterable[tuple[str, bytes]], *, remove_stale: bool, on_disk: frozenset[str] = frozenset()
+) -> WriteReport:
+    """Write pages already serialised by :func:`page_bytes` (``(path, bytes)``;
+    the pipeline serialises them on every core) with the promises above.
+    ``on_disk`` names pages the caller has just read from disk with exactly
+    these bytes: they are unchanged without being read again."""
     report = WriteReport()
     wanted: set[str] = set()
     pending: list[tuple[Path, bytes]] = []
     root.mkdir(parents=True, exist_ok=True)
-    for doc in sorted(docs, key=lambda d: d.path):
-        destination = safe_destination(root, doc.path)
-        wanted.add(doc.path)
-        data = page_bytes(doc)
+    resolved: dict[Path, str] = {}
+    for path, data in sorted(files, key=lambda f: f[0]):
+        destination = safe_destination(root, path, resolved)
+        wanted.add(path)
+        if path in on_disk:
+            report.unchanged.append(path)
+            continue
         if destination.is_symlink():
             pending.append((destination, data))
-            report.written.append(doc.path)
+            report.written.append(path)
             continue
         if destination.exists() and not destination.is_file():
             # A folder (or a device) where a page should go is not ours.
-            report.protected.append(doc.path)
+            report.protected.append(path)
             continue
         if destination.exists():
             current = destination.read_bytes()
             if current == data:
-                report.unchanged.append(doc.path)
+                report.unchanged.append(path)
                 continue
             if ownership(current) != "owned":
-                report.protected.append(doc.path)
+                report.protected.append(path)
                 continue
         pending.append((destination, data))
-        report.written.append(doc.path)
+        report.written.append(path)
     _atomic_write_all(pending)
     if remove_stale:
         for relative in generated_pages(root):

@@ -3,15 +3,21 @@ the converter produces from data/.  Regenerate with `make content`."""
 
 from pathlib import Path
 
+from generator.cache import CACHE_DIR
 from generator.cli import main
+from generator.write import STATE_DIR
 from tests.conftest import ROOT
+
+
+# The run lock and the converter's cache (gitignored) are not content.
+NOT_CONTENT = f"{STATE_DIR}/{CACHE_DIR}/"
 
 
 def _files(root: Path) -> dict[str, bytes]:
     return {
         p.relative_to(root).as_posix(): p.read_bytes()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and p.name != "lock"
+        if p.is_file() and p.name != "lock" and not p.relative_to(root).as_posix().startswith(NOT_CONTENT)
     }
 
 

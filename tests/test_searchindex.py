@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from bench.search_quality import load_queries
 from generator.cli import main as kb_main
-from generator.pipeline import build_corpus, render_all
+from generator.pipeline import build_corpus
+from generator.render import render_thread
 from generator.readers import read_inputs
 from generator.records import PageDoc
 from generator.search import load_documents, make_document, search
@@ -49,8 +50,7 @@ def _ignore(*_: object) -> None:
 def seed_pages():
     _, threads = read_inputs([SEED], warn=_ignore, as_of=SEED_DATE)
     _, _, items = build_corpus(threads, {}, _ignore)
-    pages, items = render_all(items, _ignore)
-    return pages, items
+    return [render_thread(item) for item in items], items
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,167 @@
+"""What the last run computed, kept for the next one (issue 9, part 4).
+
+``kb convert`` merges every scrape into the whole knowledge base and
+re-derives every page, but from one scrape to the next most threads do not
+change.  Classification and page rendering are pure functions of their
+input record, so their results are remembered under a digest of that input:
+
+* ``facts.json``: digest of the merged thread -> its Facts;
+* ``pages.json``: digest of the enriched thread (thread, slug, facts,
+  related list, near-duplicates) -> the page's path, the digest of its bytes
+  and its search analysis.  A remembered page is used only while the file on
+  disk still has exactly those bytes, so an edited or deleted page is
+  rendered (and then protected or rewritten) as on a cold run.
+
+Every digest includes :func:`generator_version` (the converter's own source
+and data files): a changed converter starts from an empty cache, so cached
+output is always what this converter would produce.  The files live in
+``<content>/.forum-kb/cache/`` (not committed; delete the folder at will) and
+are JSON, never pickle: they sit in the content folder, which other people
+may write to.  Anything unreadable is ignored and rebuilt, and an entry for
+any other path than the thread's own is not used.  Beyond that the cache is
+trusted as much as the pages beside it: whoever can rewrite both a page and
+its entry could already rewrite the page (the post-build sanitiser and
+check still stand between either and the site); ``kb convert --no-cache``
+renders everything from the knowledge base again.  Each save keeps
+only the entries this run used, so the cache never outgrows the knowledge
+base.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any, Callable, Generic, TypeVar
+
+from generator.records import Enriched, Evidence, Facts, Source, Thread
+from generator.search import Document
+from generator.write import STATE_DIR, safe_destination, write_state_file
+
+CACHE_DIR = "cache"
+V = TypeVar("V")
+
+
+@functools.lru_cache(maxsize=1)
+def generator_version() -> str:
+    """A digest of every file that decides what the converter produces."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in package.rglob("*") if p.is_file() and p.suffix in {".py", ".yaml", ".js", ".css"}):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def record_digest(record: Thread | Enriched) -> str:
+    """A digest of a thread or enriched thread: its repr names every field
+    and value, except where the record was read from (no stage output
+    depends on that, and the same thread arrives in every new scrape file)."""
+    if isinstance(record, Enriched):
+        record = dataclasses.replace(record, thread=dataclasses.replace(record.thread, source=_NOWHERE))
+    else:
+        record = dataclasses.replace(record, source=_NOWHERE)
+    return hashlib.sha256(repr(record).encode("utf-8", "surrogatepass")).hexdigest()[:40]
+
+
+_NOWHERE = Source("")
+
+
+class StageCache(Generic[V]):
+    """One stage's remembered results: ``get``/``put`` by record digest,
+    ``save`` at the end of a run."""
+
+    def __init__(self, root: Path, name: str, encode: Callable[[V], Any], decode: Callable[[Any], V]) -> None:
+        self._relative = f"{CACHE_DIR}/{name}.json"
+        self._root = root
+        self._encode, self._decode = encode, decode
+        self._stored: dict[str, Any] = self._load()
+        self._kept: dict[str, Any] = {}
+        self._changed = False
+
+    def _load(self) -> dict[str, Any]:
+        try:
+            path = safe_destination(self._root, f"{STATE_DIR}/{self._relative}")
+            if path.is_symlink() or not path.is_file():
+                return {}
+            data = json.loads(path.read_bytes())
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict) or data.get("version") != generator_version():
+            return {}
+        entries = data.get("entries")
+        return entries if isinstance(entries, dict) else {}
+
+    def get(self, key: str) -> V | None:
+        raw = self._stored.get(key)
+        if raw is None:
+            return None
+        try:
+            value = self._decode(raw)
+        except (TypeError, ValueError, KeyError, IndexError):
+            return None  # a damaged entry is recomputed
+        self._kept[key] = raw
+        return value
+
+    def put(self, key: str, value: V) -> None:
+        self._kept[key] = self._encode(value)
+        self._changed = True
+
+    def save(self) -> None:
+        """Keep what this run used; nothing is written when that is exactly
+        what was loaded (a rerun with nothing new rewrites no cache)."""
+        if not self._changed and self._kept.keys() == self._stored.keys():
+            return
+        data = {"version": generator_version(), "entries": dict(sorted(self._kept.items()))}
+        write_state_file(self._root, self._relative, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
+
+
+# -- encodings ------------------------------------------------------------------
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError("expected a list of strings")
+    return tuple(value)
+
+
+def encode_facts(facts: Facts) -> list[Any]:
+    return [
+        list(facts.apis), list(facts.platforms), list(facts.os_versions), list(facts.topics), list(facts.symbols),
+        [[e.field, e.value, e.cue, e.where, e.weight] for e in facts.evidence],
+    ]
+
+
+def decode_facts(raw: Any) -> Facts:
+    apis, platforms, os_versions, topics, symbols, evidence = raw
+    return Facts(
+        apis=_strings(apis),
+        platforms=_strings(platforms),
+        os_versions=_strings(os_versions),
+        topics=_strings(topics),
+        symbols=_strings(symbols),
+        evidence=tuple(
+            Evidence(str(f), str(v), str(c), str(w), float(weight)) for f, v, c, w, weight in evidence
+        ),
+    )
+
+
+def encode_page(page: tuple[str, str, Document | None]) -> list[Any]:
+    path, digest, document = page
+    if document is None:
+        return [path, digest, None]
+    d = document
+    return [path, digest, [d.slug, d.title, d.path, list(d.families), d.last_active, {k: dict(v) for k, v in d.fields.items()}]]
+
+
+def decode_page(raw: Any) -> tuple[str, str, Document | None]:
+    path, digest, doc = raw
+    if not isinstance(path, str) or not isinstance(digest, str):
+        raise ValueError("bad page entry")
+    if doc is None:
+        return path, digest, None
+    slug, title, doc_path, families, last_active, fields = doc
+    counted = {str(name): Counter({str(w): int(n) for w, n in words.items()}) for name, words in fields.items()}
+    return path, digest, Document(str(slug), str(title), str(doc_path), _strings(families), str(last_active), counted)

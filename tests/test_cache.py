@@ -1,0 +1,164 @@
+"""The converter's cache (generator/cache.py): a warm run gives exactly the
+pages a cold run gives, does no work it remembers, and never trusts a page
+or a cache file that changed behind its back."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from generator import pipeline
+from generator.cache import CACHE_DIR
+from generator.pipeline import convert
+from generator.readers.listing import read_listing
+from generator.write import STATE_DIR
+from tests.conftest import SEED, SEED_DATE
+
+
+def _content(root: Path) -> dict[str, bytes]:
+    """Every file a reader or the site sees (not the lock, not the cache)."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != "lock" and f"{STATE_DIR}/{CACHE_DIR}" not in p.as_posix()
+    }
+
+
+def _changed_seed(tmp_path: Path) -> Path:
+    """The seed with one thread's body and views changed."""
+    text = SEED.read_text(encoding="utf-8")
+    first = next(iter(read_listing(SEED)))
+    changed = text.replace(first.body, first.body + " Same after updating to macOS 26.4.", 1)
+    assert changed != text
+    path = tmp_path / "seed-changed.txt"
+    path.write_text(changed, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def count_work(monkeypatch):
+    """How many threads were classified and rendered (not taken from the cache)."""
+    done = {"classified": 0, "rendered": 0}
+    classify, render = pipeline._classify_safely, pipeline._render_safely
+
+    def counting_classify(thread):
+        done["classified"] += 1
+        return classify(thread)
+
+    def counting_render(item):
+        done["rendered"] += 1
+        return render(item)
+
+    monkeypatch.setattr(pipeline, "_classify_safely", counting_classify)
+    monkeypatch.setattr(pipeline, "_render_safely", counting_render)
+    return done
+
+
+def test_a_rerun_with_nothing_new_classifies_and_renders_nothing(tmp_path, count_work):
+    out = tmp_path / "content"
+    convert([SEED], out, as_of=SEED_DATE)
+    first = _content(out)
+    assert count_work == {"classified": 20, "rendered": 20}
+    summary = convert([SEED], out, as_of=SEED_DATE)
+    assert count_work == {"classified": 20, "rendered": 20}  # nothing more
+    assert _content(out) == first
+    assert not summary.report.written
+
+
+def test_after_one_change_a_warm_run_writes_what_a_cold_run_writes(tmp_path, count_work):
+    warm, cold = tmp_path / "warm", tmp_path / "cold"
+    changed = _changed_seed(tmp_path)
+    convert([SEED], warm, as_of=SEED_DATE)
+    convert([changed], warm, as_of=SEED_DATE)
+    # One thread is new work; its neighbours' pages change only where their
+    # related lists do, and are rendered again for that reason alone.
+    assert count_work["classified"] == 21
+    assert 21 <= count_work["rendered"] < 40
+    convert([SEED], cold, as_of=SEED_DATE, use_cache=False)
+    convert([changed], cold, as_of=SEED_DATE, use_cache=False)
+    assert not (cold / STATE_DIR / CACHE_DIR).exists()
+    assert _content(warm) == _content(cold)
+
+
+def test_a_page_edited_by_hand_is_not_taken_from_the_cache(tmp_path):
+    out = tmp_path / "content"
+    convert([SEED], out, as_of=SEED_DATE)
+    page = sorted((out / "threads").glob("*.md"))[0]
+    page.write_text(page.read_text(encoding="utf-8").replace("\n", "\nMy own note.\n", 3), encoding="utf-8")
+    edited = page.read_bytes()
+    summary = convert([SEED], out, as_of=SEED_DATE)
+    assert f"threads/{page.name}" in summary.report.protected
+    assert page.read_bytes() == edited
+
+
+def test_a_deleted_page_is_written_again(tmp_path):
+    out = tmp_path / "content"
+    convert([SEED], out, as_of=SEED_DATE)
+    page = sorted((out / "threads").glob("*.md"))[0]
+    data = page.read_bytes()
+    page.unlink()
+    summary = convert([SEED], out, as_of=SEED_DATE)
+    assert summary.report.written == [f"threads/{page.name}"]
+    assert page.read_bytes() == data
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"",
+        b"not json",
+        b"[1, 2, 3]",
+        b'{"version": "0", "entries": {}}',
+        None,  # right version, entries of the wrong shape
+    ],
+)
+def test_a_damaged_cache_is_ignored_and_rebuilt(tmp_path, damage):
+    out = tmp_path / "content"
+    convert([SEED], out, as_of=SEED_DATE)
+    first = _content(out)
+    for cache in (out / STATE_DIR / CACHE_DIR).glob("*.json"):
+        if damage is None:
+            data = json.loads(cache.read_text(encoding="utf-8"))
+            data["entries"] = {key: ["wrong", {"shape": 1}] for key in data["entries"]}
+            cache.write_text(json.dumps(data), encoding="utf-8")
+        else:
+            cache.write_bytes(damage)
+    for page in (out / "threads").glob("*.md"):
+        page.unlink()
+    summary = convert([SEED], out, as_of=SEED_DATE)
+    assert not summary.warnings
+    assert _content(out) == first
+    assert json.loads((out / STATE_DIR / CACHE_DIR / "pages.json").read_text(encoding="utf-8"))["entries"]
+
+
+def test_the_cache_keeps_only_what_the_last_run_used(tmp_path):
+    out = tmp_path / "content"
+    convert([SEED], out, as_of=SEED_DATE)
+    convert([_changed_seed(tmp_path)], out, as_of=SEED_DATE)
+    for name in ("facts", "pages"):
+        entries = json.loads((out / STATE_DIR / CACHE_DIR / f"{name}.json").read_text(encoding="utf-8"))["entries"]
+        assert len(entries) == 20, name
+
+
+@pytest.mark.parametrize("field", ["page", "search record"])
+def test_a_cache_entry_pointing_at_another_path_is_not_trusted(tmp_path, field):
+    """The cache lives in the content folder; an entry rewritten to name some
+    other file, or to carry a search record for another path (a link in the
+    search results), is not used."""
+    out = tmp_path / "content"
+    convert([SEED], out, as_of=SEED_DATE)
+    first = _content(out)
+    cache = out / STATE_DIR / CACHE_DIR / "pages.json"
+    data = json.loads(cache.read_text(encoding="utf-8"))
+    for entry in data["entries"].values():
+        if field == "page":
+            entry[0] = "index.md"  # a real, owned page -- but not this thread's
+        else:
+            entry[2][2] = "javascript:alert(1).md"
+            entry[2][1] = "Poisoned title"
+    cache.write_text(json.dumps(data), encoding="utf-8")
+    summary = convert([SEED], out, as_of=SEED_DATE)
+    assert not summary.warnings
+    assert _content(out) == first
