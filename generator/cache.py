@@ -57,10 +57,17 @@ def generator_version() -> str:
 
 def record_digest(record: Thread | Enriched) -> str:
     """A digest of a thread or enriched thread: its repr names every field
-    and value, except where the record was read from (no stage output
-    depends on that, and the same thread arrives in every new scrape file)."""
+    and value, except what no stage output depends on -- where the record
+    was read from (the same thread arrives in every new scrape file) and the
+    scores of its links (a page shows the order, title and reason of each;
+    the scores move a little whenever any thread sharing a word changes)."""
     if isinstance(record, Enriched):
-        record = dataclasses.replace(record, thread=dataclasses.replace(record.thread, source=_NOWHERE))
+        record = dataclasses.replace(
+            record,
+            thread=dataclasses.replace(record.thread, source=_NOWHERE),
+            related=tuple(dataclasses.replace(link, score=0.0) for link in record.related),
+            asked_before=tuple(dataclasses.replace(link, score=0.0) for link in record.asked_before),
+        )
     else:
         record = dataclasses.replace(record, source=_NOWHERE)
     return hashlib.sha256(repr(record).encode("utf-8", "surrogatepass")).hexdigest()[:40]
