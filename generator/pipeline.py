@@ -20,7 +20,7 @@ from generator.cache import StageCache, decode_facts, decode_page, encode_facts,
 from generator.classify import classify
 from generator.clean import prepare
 from generator.merge import MergedThread, merge_threads
-from generator.parallel import fork_map
+from generator.parallel import collector_paused, fork_map
 from generator.readers import read_inputs
 from generator.records import Enriched, Facts, Related, Source, Thread
 from generator.relate import RelateItem, relate_and_group
@@ -247,7 +247,6 @@ def convert(
     cannot be read at all.  ``prune_before`` (YYYY-MM-DD) drops threads whose
     last activity is older."""
     summary = RunSummary()
-    timer = _Timer(summary.timings)
 
     def collect(source: Source, message: str) -> None:
         summary.warnings.append(f"{source}: {message}")
@@ -256,6 +255,21 @@ def convert(
         if warn:
             warn(source, message)
 
+    with collector_paused():
+        return _convert(inputs, out, summary, collect, as_of=as_of, prune_before=prune_before, use_cache=use_cache)
+
+
+def _convert(
+    inputs: Sequence[Path],
+    out: Path,
+    summary: RunSummary,
+    collect: Callable[[Source, str], None],
+    *,
+    as_of: str,
+    prune_before: str,
+    use_cache: bool,
+) -> RunSummary:
+    timer = _Timer(summary.timings)
     files, threads = read_inputs(inputs, warn=collect, as_of=as_of)
     summary.files, summary.entries = len(files), len(threads)
     read_problems = bool(summary.warnings)
