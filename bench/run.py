@@ -21,8 +21,9 @@ For each size, on the same corpus (bench/synth.py, seeded):
   nothing else (no plugins, no overrides, no extensions, no extra CSS; the
   same nav and not_in_nav);
 * the offline export, when ``generator.export.export_offline`` exists;
-* bytes: HTML per thread page, search index per thread (everything under
-  ``site/search/``), the whole site.
+* bytes: HTML per thread page, search index per thread (Material's
+  ``site/search/`` plus the sharded thread index ``site/assets/kb-search/index/``),
+  the whole site.
 
 Prints a table, writes ``bench/results/<YYYY-MM-DD>.json`` and
 ``bench/results/latest.json`` (a list, one object per corpus size), and ends
@@ -320,10 +321,16 @@ def measure(n: int, seed: int, work: Path, *, profile: bool, incremental: bool, 
         html, count = _dir_bytes(site / "threads", "*.html")
         row["html_kb_per_page"] = round(html / max(count, 1) / 1024, 2)
         row["html_kb_max_page"] = round(max((p.stat().st_size for p in (site / "threads").glob("*.html")), default=0) / 1024, 1)
-        index, index_files = _dir_bytes(site / "search") if (site / "search").is_dir() else (0, 0)
+        # Material's own index (browse pages only) plus the converter's
+        # sharded index of the thread pages (generator/searchindex.py).
+        index = files = 0
+        for folder in (site / "search", site / "assets" / "kb-search" / "index"):
+            if folder.is_dir():
+                size, count = _dir_bytes(folder)
+                index, files = index + size, files + count
         row["index_kb_per_thread"] = round(index / 1024 / max(n, 1), 2)
         row["index_mb"] = round(index / 1e6, 2)
-        row["index_files"] = index_files
+        row["index_files"] = files
         total, files = _dir_bytes(site)
         row["site_mb"] = round(total / 1e6, 1)
         row["site_files"] = files
