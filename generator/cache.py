@@ -33,13 +33,18 @@ import dataclasses
 import functools
 import hashlib
 import json
+import math
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any, Callable, Generic, TypeVar
 
+import ftfy
+import yaml
+
 from generator.records import Enriched, Evidence, Facts, Source, Thread
-from generator.search import Document
-from generator.write import STATE_DIR, safe_destination, write_state_file
+from generator.search import FIELD_WEIGHTS, Document
+from generator.write import STATE_DIR, WriteError, safe_destination, write_state_file
 
 CACHE_DIR = "cache"
 V = TypeVar("V")
@@ -47,9 +52,14 @@ V = TypeVar("V")
 
 @functools.lru_cache(maxsize=1)
 def generator_version() -> str:
-    """A digest of every file that decides what the converter produces."""
+    """A digest of everything that decides what the converter produces: its
+    own files, the Python version, and the libraries whose output lands in
+    a page (PyYAML and its libyaml emitter write the frontmatter, ftfy
+    repairs text before classification)."""
     package = Path(__file__).resolve().parent
     digest = hashlib.sha256()
+    libraries = f"{sys.version}|yaml {yaml.__version__} libyaml {hasattr(yaml, 'CSafeDumper')}|ftfy {ftfy.__version__}"
+    digest.update(libraries.encode() + b"\0")
     for path in sorted(p for p in package.rglob("*") if p.is_file() and p.suffix in {".py", ".yaml", ".js", ".css"}):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
@@ -94,8 +104,8 @@ class StageCache(Generic[V]):
             if path.is_symlink() or not path.is_file():
                 return {}
             data = json.loads(path.read_bytes())
-        except (OSError, ValueError):
-            return {}
+        except (OSError, ValueError, RecursionError, WriteError):
+            return {}  # unreadable, not JSON, or nested too deep: start afresh
         if not isinstance(data, dict) or data.get("version") != generator_version():
             return {}
         entries = data.get("entries")
@@ -107,8 +117,8 @@ class StageCache(Generic[V]):
             return None
         try:
             value = self._decode(raw)
-        except (TypeError, ValueError, KeyError, IndexError):
-            return None  # a damaged entry is recomputed
+        except Exception:  # noqa: BLE001 - any damaged entry is recomputed, never a traceback
+            return None
         self._kept[key] = raw
         return value
 
@@ -128,10 +138,22 @@ class StageCache(Generic[V]):
 # -- encodings ------------------------------------------------------------------
 
 
+def _string(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("expected a string")
+    return value
+
+
 def _strings(value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+    if not isinstance(value, list):
         raise ValueError("expected a list of strings")
-    return tuple(value)
+    return tuple(_string(v) for v in value)
+
+
+def _count(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError("expected a count")
+    return value
 
 
 def encode_facts(facts: Facts) -> list[Any]:
@@ -143,15 +165,18 @@ def encode_facts(facts: Facts) -> list[Any]:
 
 def decode_facts(raw: Any) -> Facts:
     apis, platforms, os_versions, topics, symbols, evidence = raw
+    decoded: list[Evidence] = []
+    for field, value, cue, where, weight in evidence:
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not math.isfinite(weight):
+            raise ValueError("expected a finite weight")
+        decoded.append(Evidence(_string(field), _string(value), _string(cue), _string(where), float(weight)))
     return Facts(
         apis=_strings(apis),
         platforms=_strings(platforms),
         os_versions=_strings(os_versions),
         topics=_strings(topics),
         symbols=_strings(symbols),
-        evidence=tuple(
-            Evidence(str(f), str(v), str(c), str(w), float(weight)) for f, v, c, w, weight in evidence
-        ),
+        evidence=tuple(decoded),
     )
 
 
@@ -165,10 +190,16 @@ def encode_page(page: tuple[str, str, Document | None]) -> list[Any]:
 
 def decode_page(raw: Any) -> tuple[str, str, Document | None]:
     path, digest, doc = raw
-    if not isinstance(path, str) or not isinstance(digest, str):
-        raise ValueError("bad page entry")
     if doc is None:
-        return path, digest, None
+        return _string(path), _string(digest), None
     slug, title, doc_path, families, last_active, fields = doc
-    counted = {str(name): Counter({str(w): int(n) for w, n in words.items()}) for name, words in fields.items()}
-    return path, digest, Document(str(slug), str(title), str(doc_path), _strings(families), str(last_active), counted)
+    if not isinstance(fields, dict) or set(fields) != set(FIELD_WEIGHTS):
+        raise ValueError("expected the search fields")
+    counted: dict[str, Counter[str]] = {}
+    for name in FIELD_WEIGHTS:  # the analysis's own field order
+        words = fields[name]
+        if not isinstance(words, dict):
+            raise ValueError("expected word counts")
+        counted[name] = Counter({_string(w): _count(n) for w, n in words.items()})
+    document = Document(_string(slug), _string(title), _string(doc_path), _strings(families), _string(last_active), counted)
+    return _string(path), _string(digest), document

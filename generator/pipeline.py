@@ -24,7 +24,7 @@ from generator.parallel import collector_paused, fork_map
 from generator.readers import read_inputs
 from generator.records import Enriched, Facts, Related, Source, Thread
 from generator.relate import RelateItem, relate_and_group
-from generator.render import redirect_pages, render_thread, thread_path
+from generator.render import display_title, redirect_pages, render_thread, thread_path
 from generator.search import Document
 from generator.searchindex import index_from_documents, page_document, write_index
 from generator.siteconfig import SITE_CONFIG, generated_config
@@ -90,6 +90,9 @@ def enrich(
     threads = [entry.thread for entry in merged]
     keys = [record_digest(thread) for thread in threads] if cache is not None else []
     known = [cache.get(key) for key in keys] if cache is not None else [None] * len(threads)
+    if cache is not None:
+        taxonomy = load_taxonomy()
+        known = [facts if facts is None or _known_ids(facts, taxonomy) else None for facts in known]
     missing = [thread for thread, facts in zip(threads, known) if facts is None]
     computed = iter(fork_map(_classify_safely, missing))
     items: list[Enriched] = []
@@ -103,6 +106,16 @@ def enrich(
                 cache.put(keys[index], facts)
         items.append(Enriched(thread=thread, slug=slugs[thread.key], facts=facts))
     return items
+
+
+def _known_ids(facts: Facts, taxonomy: Taxonomy) -> bool:
+    """Remembered facts name only the taxonomy's ids (they become link
+    targets); anything else in the cache file is not the classifier's."""
+    return (
+        set(facts.apis) <= set(taxonomy.family_ids)
+        and set(facts.platforms) <= set(taxonomy.platform_ids)
+        and set(facts.topics) <= set(taxonomy.topic_ids)
+    )
 
 
 def add_relations(items: list[Enriched], k: int = 5) -> list[Enriched]:
@@ -171,7 +184,7 @@ def render_all(
     if cache is not None and root is not None:
         resolved: dict[Path, str] = {}
         for index, key in enumerate(keys):
-            known[index] = _from_disk(root, cache.get(key), thread_path(items[index].slug), resolved)
+            known[index] = _from_disk(root, cache.get(key), items[index], resolved)
     missing = [item for item, page in zip(items, known) if page is None]
     computed = iter(fork_map(_render_safely, missing))
     pages: list[RenderedPage] = []
@@ -190,24 +203,41 @@ def render_all(
 
 
 def _from_disk(
-    root: Path, entry: tuple[str, str, Document | None] | None, expected: str, resolved: dict[Path, str]
+    root: Path, entry: tuple[str, str, Document | None] | None, item: Enriched, resolved: dict[Path, str]
 ) -> RenderedPage | None:
     """The remembered page, if the file is still exactly what was written.
-    The cache sits in the content folder: an entry naming any other path
-    than the thread's own (or a search record of another page) is ignored."""
+
+    The cache sits in the content folder, so an entry is checked against
+    what it must say: the thread's own path, and a search record whose
+    slug, title, path, families and date are the thread's (only its word
+    counts are taken on trust, as the pages beside it are)."""
     if entry is None:
         return None
     path, digest, document = entry
-    if path != expected or (document is not None and document.path != expected):
+    expected = thread_path(item.slug)
+    if path != expected or document is None or document != _expected_document(document, item, expected):
         return None
     try:
         destination = safe_destination(root, path, resolved)
-        if destination.is_symlink():
-            return None
+        if destination.is_symlink() or not destination.is_file():
+            return None  # a link, a folder or a FIFO is never read as a page
         data = destination.read_bytes()
     except (OSError, WriteError):
         return None
     return RenderedPage(path, data, document, on_disk=True) if hashlib.sha256(data).hexdigest() == digest else None
+
+
+def _expected_document(document: Document, item: Enriched, path: str) -> Document:
+    """``document`` with every field the page's frontmatter decides set from
+    the thread itself (as generator.searchindex.page_document sets them)."""
+    return dataclasses.replace(
+        document,
+        slug=item.slug,
+        title=display_title(item.thread.title) or item.slug,
+        path=path,
+        families=tuple(item.facts.apis),
+        last_active=item.thread.last_active,
+    )
 
 
 def build_corpus(

@@ -5,6 +5,7 @@ or a cache file that changed behind its back."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -142,23 +143,77 @@ def test_the_cache_keeps_only_what_the_last_run_used(tmp_path):
         assert len(entries) == 20, name
 
 
-@pytest.mark.parametrize("field", ["page", "search record"])
-def test_a_cache_entry_pointing_at_another_path_is_not_trusted(tmp_path, field):
+def _tamper(entry: list, how: str) -> None:
+    if how == "page path":
+        entry[0] = "index.md"  # a real, owned page -- but not this thread's
+    elif how == "search path":
+        entry[2][2] = "javascript:alert(1).md"
+    elif how == "search title":
+        entry[2][1] = "<img src=x onerror=alert(1)>"
+    elif how == "search families":
+        entry[2][3] = ["../../etc/passwd"]
+    elif how == "unknown search field":
+        entry[2][5]["bogus"] = {"x": 1}
+    elif how == "infinite count":
+        entry[2][5]["body"] = {"w": 1e999}
+    elif how == "fields not a mapping":
+        entry[2][5] = ["body"]
+    elif how == "words not a mapping":
+        entry[2][5]["body"] = ["w"]
+
+
+TAMPERING = ["page path", "search path", "search title", "search families", "unknown search field",
+             "infinite count", "fields not a mapping", "words not a mapping"]
+
+
+@pytest.mark.parametrize("how", TAMPERING)
+def test_a_tampered_page_entry_is_not_used(tmp_path, how):
     """The cache lives in the content folder; an entry rewritten to name some
-    other file, or to carry a search record for another path (a link in the
-    search results), is not used."""
+    other file, or whose search record is not this thread's (a link or a
+    title in the search results) or not an analysis at all, is not used:
+    the run gives exactly a cold run's output, without a traceback."""
     out = tmp_path / "content"
     convert([SEED], out, as_of=SEED_DATE)
     first = _content(out)
     cache = out / STATE_DIR / CACHE_DIR / "pages.json"
     data = json.loads(cache.read_text(encoding="utf-8"))
     for entry in data["entries"].values():
-        if field == "page":
-            entry[0] = "index.md"  # a real, owned page -- but not this thread's
-        else:
-            entry[2][2] = "javascript:alert(1).md"
-            entry[2][1] = "Poisoned title"
+        _tamper(entry, how)
     cache.write_text(json.dumps(data), encoding="utf-8")
+    for _ in range(2):  # and the next run again: the bad entries were replaced
+        summary = convert([SEED], out, as_of=SEED_DATE)
+        assert not summary.warnings
+        assert _content(out) == first
+
+
+@pytest.mark.parametrize("how", ["unknown family", "infinite weight", "weight not a number", "deep nesting"])
+def test_tampered_facts_are_not_used(tmp_path, how):
+    out = tmp_path / "content"
+    convert([SEED], out, as_of=SEED_DATE)
+    first = _content(out)
+    cache = out / STATE_DIR / CACHE_DIR / "facts.json"
+    if how == "deep nesting":
+        cache.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    else:
+        data = json.loads(cache.read_text(encoding="utf-8"))
+        for entry in data["entries"].values():
+            if how == "unknown family":
+                entry[0] = ["](javascript:alert(1))"]
+            elif entry[5]:
+                entry[5][0][4] = 10**400 if how == "infinite weight" else "heavy"
+        cache.write_text(json.dumps(data), encoding="utf-8")
+    for page in (out / "threads").glob("*.md"):
+        page.unlink()  # so that every page is rendered from the facts
     summary = convert([SEED], out, as_of=SEED_DATE)
     assert not summary.warnings
     assert _content(out) == first
+
+
+def test_a_fifo_where_a_page_was_does_not_hang_the_run(tmp_path):
+    out = tmp_path / "content"
+    convert([SEED], out, as_of=SEED_DATE)
+    page = sorted((out / "threads").glob("*.md"))[0]
+    page.unlink()
+    os.mkfifo(page)
+    summary = convert([SEED], out, as_of=SEED_DATE)
+    assert summary.report.protected == [f"threads/{page.name}"]
