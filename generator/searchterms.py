@@ -97,9 +97,36 @@ _QUOTED = re.compile(r'["“”„«»]([^"“”„«»\n]{6,100})["“”„«
 TERMS_CLASS = "kb-search-terms"
 
 
+# A run of characters the separator never splits off: anything but
+# whitespace and the separator's punctuation, "." only before a digit.
+_TOKEN_RUN = re.compile(r"(?:[^\s!-\-/:-@\[-`{-~\u00a0-\u00bf\u2000-\u206f\u2190-\u22ff.]|\.(?=\d))+")
+_STOP_WORD_SET = frozenset(STOP_WORDS)
+_ENTITY_NAMES = frozenset({"lt", "gt", "amp", "quot"})
+
+
 def tokens(text: str) -> list[str]:
-    """The words of ``text`` as the site's search cuts them (case kept)."""
-    return [token for token in _SEPARATOR.split(text) if token]
+    """The words of ``text`` as the site's search cuts them (case kept):
+    exactly ``SEPARATOR``'s split, without running that pattern (a hundred
+    stop-word alternatives tried at every word start) over the whole text.
+
+    A run of plain ASCII letters and digits between separator characters is
+    one word unless it is a stop word, or an entity name the separator takes
+    with its ``&`` and ``;``; any other run (a dot before a digit, non-ASCII
+    letters, next to which a stop word can still match) is cut by the
+    pattern itself.  tests/test_properties.py checks the two agree."""
+    found: list[str] = []
+    for match in _TOKEN_RUN.finditer(text):
+        run = match.group()
+        if run.isascii() and run.isalnum():
+            if run.lower() in _STOP_WORD_SET:
+                continue
+            start, end = match.span()
+            if run in _ENTITY_NAMES and text[start - 1 : start] == "&" and text[end : end + 1] == ";":
+                continue
+            found.append(run)
+        else:
+            found.extend(token for token in _SEPARATOR.split(run) if token)
+    return found
 
 
 def identifier_parts(identifier: str) -> list[str]:

@@ -225,3 +225,23 @@ def test_error_codes_are_found_exactly_where_the_pattern_matches(text):
 
     expected = [(m.span(), m.groupdict()) for m in _ERROR.finditer(text)]
     assert [(m.span(), m.groupdict()) for m in _error_matches(text)] == expected
+
+
+@settings(max_examples=400)
+@given(
+    text=st.one_of(
+        st.text(),
+        st.lists(
+            st.sampled_from(["the", "The", "a", "in", "IN", "lt", "gt", "amp", "quot", "&", ";", ".", "5", "9.1",
+                             "NE", "Filter", "é", "’", "\u00a0", " ", "\n", "_", "-", "/", "=", "&lt;", "&amp;",
+                             "tis", "ab", "…", "ß", "\t"]),
+            max_size=14,
+        ).map("".join),
+    )
+)
+def test_search_tokens_are_exactly_the_separator_split(text):
+    """searchterms.tokens cuts without running the separator over the whole
+    text (speed); the words must be the ones Material's separator gives."""
+    from generator.searchterms import _SEPARATOR, tokens
+
+    assert tokens(text) == [token for token in _SEPARATOR.split(text) if token]
