@@ -373,7 +373,7 @@ def _candidates(
         ("e:", doc.errors, corpus.error_spec, ERROR_WEIGHT),
         ("s:", doc.symbols, corpus.symbol_spec, SYMBOL_WEIGHT),
     ):
-        for key in held:
+        for key in sorted(held):  # a fixed order: float sums must not depend on the hash seed
             bonus = key_weight * spec[key]
             for other in keys.get(prefix + key, ()):
                 estimate[other] = get(other, 0.0) + bonus

@@ -152,3 +152,33 @@ def test_classifying_and_rendering_on_two_processes_gives_the_same_content(tmp_p
     forked = tmp_path / "forked"
     assert main(["convert", str(SEED), "--out", str(forked), "--as-of", SEED_DATE, "-q"]) == 0
     assert {k: v[0] for k, v in snapshot(forked).items()} == {k: v[0] for k, v in snapshot(serial).items()}
+
+
+def test_output_does_not_depend_on_the_hash_seed(tmp_path):
+    """Byte-identical pages whatever PYTHONHASHSEED a run gets: set order
+    must never reach a page (relate sums floats; a different order could
+    change a rounded score, and with it a related list)."""
+    import os
+    import subprocess
+    import sys
+
+    from bench.synth import listing_text, make_threads
+
+    scrape = tmp_path / "synthetic.txt"
+    scrape.write_text(listing_text(make_threads(300, seed=3)), encoding="utf-8")
+    outputs = []
+    for hash_seed in ("1", "2"):
+        out = tmp_path / f"content-{hash_seed}"
+        env = dict(os.environ, PYTHONHASHSEED=hash_seed)
+        subprocess.run(
+            [sys.executable, "-m", "generator", "convert", str(SEED), str(scrape), "--out", str(out),
+             "--as-of", SEED_DATE, "-q"],
+            check=True, env=env, capture_output=True,
+        )
+        outputs.append({
+            p.relative_to(out).as_posix(): p.read_bytes()
+            for p in sorted(out.rglob("*"))
+            if p.is_file() and p.name != "lock" and ".forum-kb/cache" not in p.as_posix()
+        })
+    assert len(outputs[0]) > 300
+    assert outputs[0] == outputs[1]
