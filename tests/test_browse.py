@@ -74,7 +74,7 @@ def test_sidebar_nav_lists_shelves_not_threads(content):
 
 def test_thread_page_says_why_it_was_filed(content):
     page = next((content / "threads").glob("question-regarding-peekoutboundbytes-*.md")).read_text(encoding="utf-8")
-    line = next(l for l in page.splitlines() if l.startswith("*Filed under:*"))
+    line = next(row for row in page.splitlines() if row.startswith("*Filed under:*"))
     assert "[Content filter provider](../apis/content-filter.md)" in line
     assert "in the title" in line
 
