@@ -12,19 +12,21 @@ input record, so their results are remembered under a digest of that input:
   disk still has exactly those bytes, so an edited or deleted page is
   rendered (and then protected or rewritten) as on a cold run.
 
-Every digest includes :func:`generator_version` (the converter's own source
-and data files): a changed converter starts from an empty cache, so cached
-output is always what this converter would produce.  The files live in
-``<content>/.forum-kb/cache/`` (not committed; delete the folder at will) and
-are JSON, never pickle: they sit in the content folder, which other people
-may write to.  Anything unreadable is ignored and rebuilt, and an entry for
-any other path than the thread's own is not used.  Beyond that the cache is
-trusted as much as the pages beside it: whoever can rewrite both a page and
-its entry could already rewrite the page (the post-build sanitiser and
-check still stand between either and the site); ``kb convert --no-cache``
-renders everything from the knowledge base again.  Each save keeps
-only the entries this run used, so the cache never outgrows the knowledge
-base.
+Each cache file carries :func:`generator_version` (the converter's own
+source and data files, Python, PyYAML/libyaml, ftfy): after any change there
+the cache starts empty, so cached output is always what this converter would
+produce.  The files live in ``<content>/.forum-kb/cache/`` (not committed;
+delete the folder at will) and are JSON, never pickle: they sit in the
+content folder, which other people may write to.  Anything unreadable or of
+the wrong shape is ignored and rebuilt; an entry for another path than the
+thread's own, a search record whose slug, title, path, families or date are
+not the thread's, or facts naming ids the taxonomy does not know, are not
+used (generator/pipeline.py).  Beyond that the cache is trusted as much as
+the pages beside it: whoever can rewrite both a page and its entry could
+already rewrite the page (the post-build sanitiser and check still stand
+between either and the site); ``kb convert --no-cache`` renders everything
+from the knowledge base again.  Each save keeps only the entries this run
+used, so the cache never outgrows the knowledge base.
 """
 
 from __future__ import annotations
