@@ -68,6 +68,17 @@ def fork_map(function: Callable[[T], R], items: Sequence[T], *, min_items: int |
         _WORK.clear()
 
 
+def fork_map_spans(function: Callable[[range], R], count: int) -> list[R]:
+    """``function`` over consecutive runs of ``range(count)``, in forked
+    workers when ``count`` is large enough (the same threshold as
+    :func:`fork_map`, applied to the items, not to the runs).  For work
+    whose per-item results are worth combining inside a worker first."""
+    workers = worker_count()
+    step = max(1, -(-count // (workers * CHUNKS_PER_WORKER)))
+    spans = [range(start, min(start + step, count)) for start in range(0, count, step)]
+    return fork_map(function, spans, min_items=1 if count >= PARALLEL_MIN_ITEMS else len(spans) + 1)
+
+
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
     """Run a block without Python's cyclic garbage collector.

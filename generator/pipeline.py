@@ -91,8 +91,8 @@ def enrich(
     keys = [record_digest(thread) for thread in threads] if cache is not None else []
     known = [cache.get(key) for key in keys] if cache is not None else [None] * len(threads)
     if cache is not None:
-        taxonomy = load_taxonomy()
-        known = [facts if facts is None or _known_ids(facts, taxonomy) else None for facts in known]
+        ids = _taxonomy_ids(load_taxonomy())
+        known = [facts if facts is None or _known_ids(facts, *ids) else None for facts in known]
     missing = [thread for thread, facts in zip(threads, known) if facts is None]
     computed = iter(fork_map(_classify_safely, missing))
     items: list[Enriched] = []
@@ -108,14 +108,14 @@ def enrich(
     return items
 
 
-def _known_ids(facts: Facts, taxonomy: Taxonomy) -> bool:
+def _taxonomy_ids(taxonomy: Taxonomy) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    return frozenset(taxonomy.family_ids), frozenset(taxonomy.platform_ids), frozenset(taxonomy.topic_ids)
+
+
+def _known_ids(facts: Facts, families: frozenset[str], platforms: frozenset[str], topics: frozenset[str]) -> bool:
     """Remembered facts name only the taxonomy's ids (they become link
     targets); anything else in the cache file is not the classifier's."""
-    return (
-        set(facts.apis) <= set(taxonomy.family_ids)
-        and set(facts.platforms) <= set(taxonomy.platform_ids)
-        and set(facts.topics) <= set(taxonomy.topic_ids)
-    )
+    return families.issuperset(facts.apis) and platforms.issuperset(facts.platforms) and topics.issuperset(facts.topics)
 
 
 def add_relations(items: list[Enriched], k: int = 5) -> list[Enriched]:
@@ -154,17 +154,13 @@ class RenderedPage:
     on_disk: bool = False  # read back from the content folder, byte for byte
 
 
-# The taxonomy the render workers analyse pages with (loaded once, before the fork).
-_RENDER_TAXONOMY: list[Taxonomy] = []
-
-
 def _render_safely(item: Enriched) -> RenderedPage | str:
     """Render, serialise and analyse one thread page in a worker: the YAML
     dump and the search analysis cost as much as the rendering itself, and
     like it they depend on the page alone."""
     try:
         page = render_thread(item)
-        return RenderedPage(page.path, page_bytes(page), page_document(page, _RENDER_TAXONOMY[0]))
+        return RenderedPage(page.path, page_bytes(page), page_document(page, load_taxonomy()))
     except Exception as error:  # one bad thread never stops the others
         return f"{type(error).__name__}: {error}"
 
@@ -178,7 +174,6 @@ def render_all(
     """Render every thread page (on every core).  With a ``cache`` and the
     content ``root``, a page the cache knows is taken from disk instead,
     provided the file there still has exactly the bytes rendered last time."""
-    _RENDER_TAXONOMY[:] = [load_taxonomy()]
     keys = [record_digest(item) for item in items] if cache is not None else []
     known: list[RenderedPage | None] = [None] * len(items)
     if cache is not None and root is not None:

@@ -39,7 +39,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
-from generator.parallel import CHUNKS_PER_WORKER, PARALLEL_MIN_ITEMS, collector_paused, fork_map, worker_count
+from generator.parallel import collector_paused, fork_map, fork_map_spans
 from generator.records import Facts, Related
 from generator.textvec import (
     ThreadTerms,
@@ -249,13 +249,11 @@ def prepare(items: Iterable[RelateItem], max_terms: int | None = MAX_TERMS) -> C
         vectors = [tfidf_vector(zip(counted[i].terms, counted[i].weights), df, max_terms, idf) for i in span]
         return vectors, _partial_postings(span.start, vectors)
 
-    step = max(1, -(-len(counted) // (worker_count() * CHUNKS_PER_WORKER)))
-    spans = [range(start, min(start + step, len(counted))) for start in range(0, len(counted), step)]
-    parts = fork_map(vectorise, spans, min_items=1 if len(counted) >= PARALLEL_MIN_ITEMS else len(spans) + 1)
+    parts = fork_map_spans(vectorise, len(counted))
     vectors = [vector for part, _ in parts for vector in part]
     term_postings = _merge_postings([share for _, share in parts])
-    symbol_df = document_frequencies({k: 1.0 for k in s} for s, _, _ in keyed)
-    error_df = document_frequencies({k: 1.0 for k in e} for _, e, _ in keyed)
+    symbol_df = document_frequencies(s for s, _, _ in keyed)
+    error_df = document_frequencies(e for _, e, _ in keyed)
     labels: dict[str, str] = {}
     for _, _, item_labels in keyed:  # slug order: the first spelling wins
         for key, label in item_labels.items():

@@ -241,10 +241,6 @@ def key_for(word: str, keys: set[str]) -> str | None:
 _FORK_STATE: dict[str, object] = {}
 
 
-def _page_document(page: PageDoc) -> Document | None:
-    return page_document(page, _FORK_STATE["taxonomy"])  # type: ignore[arg-type]
-
-
 def _document_scores(doc_id: int) -> list[tuple[str, int]]:
     documents, stats = _FORK_STATE["scoring"]  # type: ignore[misc]
     document = documents[doc_id]
@@ -259,13 +255,9 @@ def index_files(
     """The index of the thread pages among ``pages``: {file name: bytes}.
     ``items`` give each thread's teaser (its question's first words)."""
     taxonomy = taxonomy or load_taxonomy()
-    thread_pages = [page for page in pages if page.path.startswith(THREADS_DIR + "/")]
-    _FORK_STATE["taxonomy"] = taxonomy
-    try:
-        analysed = fork_map(_page_document, thread_pages)
-    finally:
-        _FORK_STATE.clear()
-    return index_from_documents(analysed, items)
+    # The pipeline analyses its pages where it renders them (on every core)
+    # and calls index_from_documents; this is for pages already in hand.
+    return index_from_documents((page_document(page, taxonomy) for page in pages), items)
 
 
 def index_from_documents(analysed: Iterable[Document | None], items: Sequence[Enriched] = ()) -> dict[str, bytes]:

@@ -189,10 +189,6 @@ class ThreadTerms:
     title_terms: frozenset[str]
     spellings: dict[str, tuple[int, str]]  # title term -> (times written, most common form)
 
-    @property
-    def counts(self) -> dict[str, float]:
-        return dict(zip(self.terms, self.weights))
-
 
 class Tokenizer:
     """Counts weighted terms of texts.
@@ -207,14 +203,10 @@ class Tokenizer:
         self._terms_of: dict[str, tuple[tuple[str, float], ...]] = {}
         self._phrase_of: dict[tuple[str, str], str] = {}
 
-    def term_counts(self, title: str, text: str) -> dict[str, float]:
-        """Weighted term frequencies of a thread (title words boosted):
-        words, identifiers and their parts, and two-word phrases."""
-        return self.thread_terms(title, text).counts
-
     def thread_terms(self, title: str, text: str) -> ThreadTerms:
-        """:meth:`term_counts`, the set of terms the title alone has, and the
-        thread's own spelling of each of those."""
+        """Weighted term frequencies (title words boosted): words,
+        identifiers and their parts, and two-word phrases; the set of terms
+        the title alone has; and the thread's own spelling of each of those."""
         counts: dict[str, float] = {}
         title_terms: frozenset[str] = frozenset()
         # Spellings are kept for title terms only (the only ones a "why"
@@ -281,10 +273,10 @@ def spelling(term: str, *spellings: Mapping[str, tuple[int, str]]) -> str:
 
 def document_frequencies(docs: Iterable[Iterable[str]]) -> Counter[str]:
     """In how many documents each term occurs (each document given by its
-    distinct terms, or a mapping keyed by them)."""
+    distinct terms)."""
     df: Counter[str] = Counter()
     for doc in docs:
-        df.update(doc.keys() if isinstance(doc, Mapping) else doc)
+        df.update(doc)
     return df
 
 
@@ -294,13 +286,13 @@ def idf_table(df: Mapping[str, int], scale: float = TEXT_IDF_SCALE) -> dict[str,
 
 
 def tfidf_vector(
-    counts: Mapping[str, float] | Iterable[tuple[str, float]],
+    counts: Iterable[tuple[str, float]],
     df: Mapping[str, int],
     max_terms: int | None,
-    idf: Mapping[str, float] | None = None,
+    idf: Mapping[str, float],
 ) -> dict[str, float]:
-    """Sublinear TF x IDF of one document (its term frequencies as a
-    mapping or as (term, frequency) pairs), scaled by its full L2 norm.
+    """Sublinear TF x IDF of one document (its (term, frequency) pairs),
+    scaled by its full L2 norm.
 
     Only terms some other document also uses are kept (the others cannot
     match anything) and of those only the ``max_terms`` heaviest (all when
@@ -309,15 +301,12 @@ def tfidf_vector(
     cosine of two such vectors is therefore the exact TF-IDF cosine when
     nothing is pruned and a lower bound of it when something is.  Ties in
     weight keep the alphabetically first term, so pruning is stable.
-    ``idf`` (from :func:`idf_table`) saves recomputing logarithms.
+    ``idf`` is :func:`idf_table` of ``df``, computed once per corpus.
     """
-    if idf is None:
-        idf = idf_table(df)
     weighted: list[tuple[str, float]] = []
     norm_sq = 0.0
     unique_idf = specificity(1, TEXT_IDF_SCALE)
-    pairs = counts.items() if isinstance(counts, Mapping) else counts
-    for term, tf in pairs:
+    for term, tf in counts:
         weight = (1.0 + math.log(tf) if tf >= 1.0 else tf) * idf.get(term, unique_idf)
         norm_sq += weight * weight
         if df.get(term, 0) > 1:
