@@ -211,6 +211,12 @@ def _dir_bytes(path: Path, pattern: str = "*") -> tuple[int, int]:
     return sum(p.stat().st_size for p in files), len(files)
 
 
+def _html_kb_per_page(site: Path) -> float:
+    """Mean size of the built thread pages, in KB."""
+    html, count = _dir_bytes(site / "threads", "*.html")
+    return round(html / max(count, 1) / 1024, 2)
+
+
 def _json_tail(result: dict[str, Any]) -> dict[str, Any] | None:
     if result["rc"] != 0:
         return None
@@ -318,8 +324,7 @@ def measure(n: int, seed: int, work: Path, *, profile: bool, incremental: bool, 
     else:
         row["build_s"] = round(result["seconds"], 2)
         row["build_peak_rss_mb"] = round(result["peak_rss_mb"], 1)
-        html, count = _dir_bytes(site / "threads", "*.html")
-        row["html_kb_per_page"] = round(html / max(count, 1) / 1024, 2)
+        row["html_kb_per_page"] = _html_kb_per_page(site)
         row["html_kb_max_page"] = round(max((p.stat().st_size for p in (site / "threads").glob("*.html")), default=0) / 1024, 1)
         # Material's own index (browse pages only) plus the converter's
         # sharded index of the thread pages (generator/searchindex.py).
@@ -352,8 +357,7 @@ def measure(n: int, seed: int, work: Path, *, profile: bool, incremental: bool, 
     else:
         row["floor_build_s"] = round(result["seconds"], 2)
         row["floor_peak_rss_mb"] = round(result["peak_rss_mb"], 1)
-        html, count = _dir_bytes(floor_site / "threads", "*.html")
-        row["floor_html_kb_per_page"] = round(html / max(count, 1) / 1024, 2)
+        row["floor_html_kb_per_page"] = _html_kb_per_page(floor_site)
         step(f"floor build: {row['floor_build_s']} s")
     if row.get("build_s") and row.get("floor_build_s"):
         row["build_over_floor"] = round(row["build_s"] / row["floor_build_s"], 3)
