@@ -35,8 +35,8 @@ import nh3
 from generator.parallel import fork_map
 
 # What converted Markdown renders to with the extensions in mkdocs.yml (toc,
-# tables, admonition, details, superfences, highlight, inlinehilite,
-# escapeall), plus Material's content partials (tags, thread meta header).
+# tables, admonition, superfences, highlight, escapeall), plus Material's
+# content partials (tags, thread meta header).
 ARTICLE_TAGS = frozenset({
     "a", "blockquote", "br", "code", "del", "details", "div", "em", "h1", "h2",
     "h3", "h4", "h5", "h6", "hr", "li", "nav", "ol", "p", "pre", "span",

@@ -25,7 +25,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 class _TolerantLoader(yaml.SafeLoader):
-    """SafeLoader that reads MkDocs' own tags (``!ENV``, ``!relative``) as plain values."""
+    """SafeLoader that reads MkDocs' own tags (``!ENV``, ``!relative``) as
+    plain values, and ``!!python/name:`` as the name (never imported)."""
 
 
 def _plain(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> object:
@@ -36,7 +37,14 @@ def _plain(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> object:
     return loader.construct_mapping(node)
 
 
+def _python_name(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> str:
+    """``!!python/name:pymdownx.superfences.fence_code_format`` as the
+    dotted name it spells: reading the config never imports anything."""
+    return suffix
+
+
 _TolerantLoader.add_multi_constructor("!", _plain)
+_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/name:", _python_name)
 
 
 def read_config(config: Path) -> dict[str, object]:

@@ -14,8 +14,9 @@ from functools import lru_cache
 from pathlib import Path
 
 import markdown
+from mkdocs.utils.yaml import yaml_load
 
-from generator.siteconfig import config_for, read_config
+from generator.siteconfig import config_for
 from tests.conftest import ROOT
 
 
@@ -35,8 +36,11 @@ def build(content: Path, site: Path) -> subprocess.CompletedProcess[str]:
 @lru_cache(maxsize=1)
 def site_extensions() -> tuple[tuple[str, ...], dict[str, dict]]:
     """The Markdown extensions a real build runs: those mkdocs.yml lists, plus
-    attr_list, which Material's tags plugin switches on by itself."""
-    config = read_config(ROOT / "mkdocs.yml")
+    attr_list, which Material's tags plugin switches on by itself.  Read with
+    MkDocs' own YAML loader, so ``!!python/name:`` options (superfences'
+    custom fences) are the functions a build calls."""
+    with open(ROOT / "mkdocs.yml", "rb") as source:
+        config = yaml_load(source)
     names, options = [], {}
     for entry in config["markdown_extensions"]:
         name, value = next(iter(entry.items())) if isinstance(entry, dict) else (entry, None)

@@ -13,10 +13,10 @@ import os
 import re
 from pathlib import Path
 
-import markdown
 import pytest
 
 from generator.body import original_text_block, render_body
+from tests.sitebuild import site_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "body"
@@ -24,17 +24,6 @@ SEED_CANDIDATES = (
     ROOT / "data" / "network-extension-listing.txt",
     ROOT.parent / "shared" / "seeds" / "network-extension-listing.txt",
 )
-EXTENSIONS = [
-    "toc",
-    "tables",
-    "admonition",
-    "pymdownx.details",
-    "pymdownx.superfences",
-    "pymdownx.highlight",
-    "pymdownx.inlinehilite",
-    "pymdownx.escapeall",
-]
-
 # Short name -> start of the seed thread title.
 GOLDEN = {
     "push-notifications-swift": "Push notifications not delivered over Wi-Fi",
@@ -49,11 +38,7 @@ GOLDEN = {
 
 
 def to_html(text: str) -> str:
-    md = markdown.Markdown(
-        extensions=EXTENSIONS,
-        extension_configs={"pymdownx.escapeall": {"hardbreak": False, "nbsp": False}},
-    )
-    return md.convert(text)
+    return site_markdown().convert(text)
 
 
 def seed_bodies() -> dict[str, str]:

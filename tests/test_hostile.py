@@ -387,6 +387,11 @@ def test_case_3_extension_syntax_never_comes_alive(built):
         assert len(subs) == len(holders) <= 1
     page = page_titled(built, "!!! danger \"Admonition in a title\"")
     assert not [el for el in page.elements if "admonition" in el.attrs.get("class", "") and "danger" in el.attrs.get("class", "")]
+    # Inline-highlight syntax (pymdownx.inlinehilite) is not enabled: the
+    # code spans keep every character and no Pygments span is made of them.
+    page = page_titled(built, "Inline highlighting `#!python import os` in a code span")
+    assert "#!python import os" in page.article_text and ":::js alert(1)" in page.article_text
+    assert not [el for el in page.elements if el.in_article and el.tag == "code" and "highlight" in el.attrs.get("class", "")]
 
 
 def test_case_4_snippets_and_templates_stay_literal(built):
