@@ -101,7 +101,8 @@ TERMS_CLASS = "kb-search-terms"
 # whitespace and the separator's punctuation, "." only before a digit.
 _TOKEN_RUN = re.compile(r"(?:[^\s!-\-/:-@\[-`{-~\u00a0-\u00bf\u2000-\u206f\u2190-\u22ff.]|\.(?=\d))+")
 _STOP_WORD_SET = frozenset(STOP_WORDS)
-_ENTITY_NAMES = frozenset({"lt", "gt", "amp", "quot"})
+# The separator's first alternative: these entities are cut out whole.
+_ENTITY = re.compile(r"&(?:lt|gt|amp|quot);")
 
 
 def tokens(text: str) -> list[str]:
@@ -109,21 +110,19 @@ def tokens(text: str) -> list[str]:
     exactly ``SEPARATOR``'s split, without running that pattern (a hundred
     stop-word alternatives tried at every word start) over the whole text.
 
-    A run of plain ASCII letters and digits between separator characters is
-    one word unless it is a stop word, or an entity name the separator takes
-    with its ``&`` and ``;``; any other run (a dot before a digit, non-ASCII
-    letters, next to which a stop word can still match) is cut by the
-    pattern itself.  tests/test_properties.py checks the two agree."""
+    The entities the separator takes whole (``&lt;`` …) become spaces; then a
+    run of plain ASCII letters and digits between separator characters is
+    one word unless it is a stop word; any other run (a dot before a digit,
+    non-ASCII letters, next to which a stop word can still match) is cut by
+    the pattern itself.  tests/test_properties.py checks the two agree."""
+    if "&" in text:
+        text = _ENTITY.sub(" ", text)
     found: list[str] = []
-    for match in _TOKEN_RUN.finditer(text):
-        run = match.group()
-        if run.isascii() and run.isalnum():
-            if run.lower() in _STOP_WORD_SET:
-                continue
-            start, end = match.span()
-            if run in _ENTITY_NAMES and text[start - 1 : start] == "&" and text[end : end + 1] == ";":
-                continue
-            found.append(run)
+    append = found.append
+    for run in _TOKEN_RUN.findall(text):
+        if run.isalnum() and run.isascii():
+            if run.lower() not in _STOP_WORD_SET:
+                append(run)
         else:
             found.extend(token for token in _SEPARATOR.split(run) if token)
     return found
