@@ -470,21 +470,43 @@ _ERROR_CODE = re.compile(
     r"\s*\(?\s*[,:]?\s*(?:code|error)\s*[=:]?\s*(?P<code>-?\d{1,6})(?!\d)",
     re.IGNORECASE,
 )
+# Each pattern starts with the letters it needs and only then looks behind
+# them (a leading lookbehind would be tried at every character of every post;
+# tests/test_fast_patterns.py checks the matches are those of the plain forms).
 _CLASS_NAME = re.compile(
-    r"(?<![\w.])(?:NE|NW|OSSystemExtension|NSXPC|Sec(?:Trust|Key|Code|StaticCode|Item|Certificate|Identity|Policy))"
-    r"[A-Z]?[A-Za-z0-9]*[a-z][A-Za-z0-9]*(?!\w)"
+    "(?:"
+    + "|".join(
+        rf"{prefix}(?<![\w.]{prefix}){rest}"
+        for prefix, rest in (
+            ("NE", ""), ("NW", ""), ("OSSystemExtension", ""), ("NSXPC", ""),
+            ("Sec", "(?:Trust|Key|Code|StaticCode|Item|Certificate|Identity|Policy)"),
+        )
+    )
+    + r")[A-Z]?[A-Za-z0-9]*[a-z][A-Za-z0-9]*(?!\w)"
 )
-_FEEDBACK = re.compile(r"(?<!\w)FB(\d{6,10})(?!\w)")
-_TECH_NOTE = re.compile(r"(?<!\w)TN\s?(\d{4})(?!\w)")
-_RADAR = re.compile(r"(?<!\w)(?:rdar://(?:problem/)?|r\.\s?)(\d{6,10})(?!\w)")
-_ENTITLEMENT_KEY = re.compile(r"(?<![\w.])com\.apple\.(?:developer|security)\.[A-Za-z0-9.-]*[A-Za-z0-9]")
+_FEEDBACK = re.compile(r"FB(?<!\wFB)(\d{6,10})(?!\w)")
+_TECH_NOTE = re.compile(r"TN(?<!\wTN)\s?(\d{4})(?!\w)")
+_RADAR = re.compile(r"r(?<!\wr)(?:dar://(?:problem/)?|\.\s?)(\d{6,10})(?!\w)")
+_ENTITLEMENT_KEY = re.compile(r"com\.apple\.(?<![\w.]com\.apple\.)(?:developer|security)\.[A-Za-z0-9.-]*[A-Za-z0-9]")
+
+
+# What follows the domain of every error code, in lower case: a post
+# without it skips the case-insensitive scan (tried at every word start).
+# Only for ASCII text, where lower() and IGNORECASE agree letter for letter.
+_ERROR_CODE_GATE = re.compile(r"error(?:domain)?\s*\(?\s*[,:]?\s*(?:code|error)\s*[=:]?\s*-?\d")
+
+
+def _error_code_matches(text: str) -> Iterable[re.Match[str]]:
+    if text.isascii() and _ERROR_CODE_GATE.search(text.lower()) is None:
+        return ()
+    return _ERROR_CODE.finditer(text)
 
 
 def _find_symbols(places: list[tuple[str, str]], hits: list[_Hit]) -> list[tuple[str, str, str]]:
     """(symbol, cue as written, place) for every symbol mentioned."""
     found: list[tuple[str, str, str]] = [(h.cue.text, h.written, h.place) for h in hits if h.is_symbol]
     for place, text in places:
-        for match in _ERROR_CODE.finditer(text):
+        for match in _error_code_matches(text):
             domain = match.group("domain")
             if not domain[0].isupper() or domain.lower() in ("error", "errordomain"):
                 continue  # a bare "Error code 4" names no domain to search for

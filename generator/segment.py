@@ -25,6 +25,8 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
+from generator.gates import Gated
+
 # Language tag of the fenced block for each kind of code.
 LANGUAGE = {
     "swift": "swift",
@@ -151,17 +153,23 @@ def _prose_restart(text: str, pos: int, limit: int, skip_first: int = 0) -> int:
 
 _MODIFIERS = r"(?:(?:public|private|internal|open|final|fileprivate|override|static|class|convenience|required|mutating|nonisolated)\s+)*"
 _ATTRIBUTES = r"(?:@\w+(?:\([^()]{0,40}\))?\s+)*"
-_SWIFT_ANCHOR = re.compile(
+# Patterns that must start with a lookbehind are Gated (generator/gates.py);
+# the others start with the character they need and look behind it, so the
+# engine scans for that character instead of trying every position.
+_SWIFT_ANCHOR = Gated(
     r"(?<![\w.@])(?:"
     # `import X` directly followed by a declaration (one import alone is prose)
     r"import\s+[A-Z]\w*(?=\s+(?:import\s|@\w|" + _MODIFIERS + r"(?:class|struct|enum|extension|protocol|actor|func)\s))"
     r"|" + _ATTRIBUTES + _MODIFIERS
     + r"(?:class|struct|enum|extension|protocol|actor)\s+[A-Z]\w*(?:<[^<>{}]{0,80}>)?(?:\s*:\s*[\w.,\s]{1,120}?)?\s*\{"
     r"|" + _ATTRIBUTES + _MODIFIERS + r"func\s+\w+\s*(?:<[^<>{}]{0,80}>)?\("
-    r")"
+    r")",
+    # Each alternative starts with its literal, so the gate is scanned fast.
+    "|".join(rf"{word}\s+[A-Z]" for word in ("import", "class", "struct", "enum", "extension", "protocol", "actor"))
+    + r"|func\s+\w",
 )
 # A call whose arguments were on their own lines: `Type.method( label: …`.
-_SWIFT_CALL = re.compile(r"(?<![\w.])[A-Z]\w*(?:\.\w+)*\(\s+\w+:\s")
+_SWIFT_CALL = Gated(r"(?<![\w.])[A-Z]\w*(?:\.\w+)*\(\s+\w+:\s", r"\(\s+\w+:\s")
 # What may follow a closed top-level declaration and still be the same file.
 _SWIFT_CONTINUE = re.compile(
     r"\s*(?:import\s|@\w|" + _MODIFIERS
@@ -197,7 +205,10 @@ def _swift_spans(text: str) -> Iterator[_Span]:
             yield _Span(match.start(), covered, "swift")
 
 
-_OBJC_ANCHOR = re.compile(r"(?<![\w@])(?:#import\s+[<\"][\w./+-]{1,120}[>\"]\s+)*@(?:interface|implementation|protocol)\s+[A-Z]\w*")
+_OBJC_ANCHOR = Gated(
+    r"(?<![\w@])(?:#import\s+[<\"][\w./+-]{1,120}[>\"]\s+)*@(?:interface|implementation|protocol)\s+[A-Z]\w*",
+    r"@(?:interface|implementation|protocol)\s+[A-Z]",
+)
 _OBJC_CONTINUE = re.compile(r"\s*(?:@(?:interface|implementation|protocol)\s|#import\s)")
 _OBJC_END = re.compile(r"@end\b")
 
@@ -249,7 +260,7 @@ def _plist_spans(text: str) -> Iterator[_Span]:
         yield _Span(start, end, "plist")
 
 
-_DICT_ANCHOR = re.compile(r'(?<![\w$)\]])\{\s*(?:"[^"\s]{1,80}"|[A-Za-z_][\w.-]{0,80})\s*(?:=>|=)\s')
+_DICT_ANCHOR = re.compile(r'\{(?<![\w$)\]]\{)\s*(?:"[^"\s]{1,80}"|[A-Za-z_][\w.-]{0,80})\s*(?:=>|=)\s')
 _DICT_LEAD = re.compile(r'"[^"]{1,60}"\s*=>\s*$')
 
 
@@ -270,11 +281,15 @@ def _dict_spans(text: str) -> Iterator[_Span]:
 # Soft detectors: logs, shell sessions, key = value dumps, errors
 # --------------------------------------------------------------------------
 
-_TIMESTAMP = re.compile(r"(?<!\d)\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{2}:?\d{2}|Z)?")
-_ADDRESS_ENTRY = re.compile(r"(?:^|(?<=[.:!?]\s))\[0x[0-9a-fA-F]{4,}\]")
+_TIMESTAMP = re.compile(r"\d(?<!\d\d)\d{3}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{2}:?\d{2}|Z)?")
+# An address tag at the start of the text or of a sentence.
+_ADDRESS_ENTRY = re.compile(r"\[(?:(?<=^\[)|(?<=[.:!?]\s\[))0x[0-9a-fA-F]{4,}\]")
 # `sysextd [com.apple.sx:XPC] …` / `sysextd (Security) …`: a process name
 # before a subsystem tag marks a log entry.
-_PROCESS_TAG = re.compile(r"(?<![\S])([a-z][\w.-]{1,40}) (?:\[[\w.]+(?::[\w.-]+)?\]|\([A-Z]\w{1,40}\)) ")
+_PROCESS_TAG = Gated(
+    r"(?<![\S])([a-z][\w.-]{1,40}) (?:\[[\w.]+(?::[\w.-]+)?\]|\([A-Z]\w{1,40}\)) ",
+    r"\[[\w.]+(?::[\w.-]+)?\] |\([A-Z]\w{1,40}\) ",
+)
 _RUN_GAP = 400
 
 
@@ -287,9 +302,16 @@ def _log_spans(text: str) -> Iterator[_Span]:
     for m in _PROCESS_TAG.finditer(text):
         tagged[m.group(1)] = tagged.get(m.group(1), 0) + 1
     for name in sorted(name for name, count in tagged.items() if count >= 2):
-        entries = [m.start() for m in re.finditer(r"(?<![\S])" + re.escape(name) + r" (?=\S)", text)]
+        entries = [m.start() for m in re.finditer(_entry_pattern(name), text)]
         tag = re.compile(re.escape(name) + r" [\[(]")
         yield from _entry_runs(text, entries, lambda start: bool(tag.match(text, start)))
+
+
+def _entry_pattern(name: str) -> str:
+    """``name`` as a whole word followed by more of the entry (the name first,
+    so the engine scans for it; the lookbehind then checks the word start)."""
+    word = re.escape(name)
+    return word + r"(?<!\S" + word + r") (?=\S)"
 
 
 def _entry_runs(text: str, starts: list[int], is_tagged: Callable[[int], bool]) -> Iterator[_Span]:
@@ -312,7 +334,7 @@ def _entry_runs(text: str, starts: list[int], is_tagged: Callable[[int], bool]) 
             run = []
 
 
-_PROMPT = re.compile(r"(?:^|(?<=\s))\$ (?=[A-Za-z./~])")
+_PROMPT = re.compile(r"\$(?:(?<=^\$)|(?<=\s\$)) (?=[A-Za-z./~])")
 _OUTPUT_START = re.compile(r"\S+:|[A-Z][a-z]+")
 
 
@@ -342,11 +364,12 @@ def _command_output_end(text: str, prompt: int, n: int) -> int:
 
 
 # `com.apple.developer.team-identifier = X`, `CODE_SIGN_IDENTITY = Y`.
-_KV_EQ = re.compile(
-    r"(?<!\S)(?:[A-Za-z][\w-]*[._-][\w.-]*\w|[A-Z][A-Z0-9_]{2,})\s=\s(?:\[[^\[\]]{0,200}\]|\"[^\"]{0,200}\"|(?:[A-Z][a-zA-Z]*\s){0,2}\S+)"
+_KV_EQ = Gated(
+    r"(?<!\S)(?:[A-Za-z][\w-]*[._-][\w.-]*\w|[A-Z][A-Z0-9_]{2,})\s=\s(?:\[[^\[\]]{0,200}\]|\"[^\"]{0,200}\"|(?:[A-Z][a-zA-Z]*\s){0,2}\S+)",
+    r"=(?<=\s=)\s",
 )
 # codesign's `Authority=Developer ID …`, `TeamIdentifier=…`.
-_KV_TIGHT = re.compile(r"(?<!\S)[A-Z]\w{2,40}=(?=\S)")
+_KV_TIGHT = Gated(r"(?<!\S)[A-Z]\w{2,40}=(?=\S)", r"=(?<=\w=)(?=\S)")
 
 
 def _keyvalue_spans(text: str) -> Iterator[_Span]:
@@ -375,7 +398,7 @@ def _pair_runs(
         run = [pair] if pair is not None else []
 
 
-_ERROR_DOMAIN = re.compile(r"(?<!\w)Error Domain=[\w.]+ Code=-?\d+(?: \"[^\"]{0,500}\")?")
+_ERROR_DOMAIN = re.compile(r"Error(?<!\wError) Domain=[\w.]+ Code=-?\d+(?: \"[^\"]{0,500}\")?")
 _DESCRIPTION = re.compile(r"<[A-Z]\w{1,60}: ")
 # A short lead-in such as "Received filter status change: " before a description.
 _LEAD_IN = re.compile(r"(?:(?<=: )|^)[A-Z][\w ]{0,60}: $")

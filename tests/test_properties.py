@@ -246,27 +246,3 @@ def test_search_tokens_are_exactly_the_separator_split(text):
 
     assert tokens(text) == [token for token in _SEPARATOR.split(text) if token]
 
-
-@settings(max_examples=500)
-@given(
-    text=st.one_of(
-        scraped,
-        st.lists(
-            st.sampled_from(["https://a.example/x", "http", "://", "WWDC", "wwdc2020/10001", " session 1", "TN3134",
-                             "FB1234567", "log stream --info", "codesign -dv", "sudo ", "isEnabled = true",
-                             "NEFilterDataProvider", ".start()", "/Library/", "~/", "a/b/c", "x/y.swift",
-                             "com.example.app.ext", "content-filter-provider", "-systemextension", "Info.plist",
-                             "run()", "peekBytes", "NSError", "xpc_main", "é", "_", ".", "-", "@", "+", "/", " ",
-                             "\n", "x", "9"]),
-            max_size=10,
-        ).map("".join),
-    )
-)
-def test_inline_markup_guard_keeps_every_match(text):
-    """prose._INLINE tries its kinds only at word starts and "http" (speed);
-    the matches must be those of the kinds tried everywhere."""
-    from generator.prose import _INLINE, _INLINE_KINDS
-
-    everywhere = re.compile(_INLINE_KINDS, re.X)
-    expected = [(m.span(), m.lastgroup, m.groupdict()) for m in everywhere.finditer(text)]
-    assert [(m.span(), m.lastgroup, m.groupdict()) for m in _INLINE.finditer(text)] == expected
