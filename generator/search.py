@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import operator
 import re
 import sys
 from collections import Counter
@@ -49,15 +50,19 @@ DEFAULT_LIMIT = 10
 _EXCLUDED_HTML = re.compile(
     r"<(details|div|section|aside)\b[^>]*(?:data-search-exclude|kb-search-terms)[^>]*>.*?</\1>", re.S | re.I
 )
+# (Both start at a line start: written as the first character, then a
+# lookbehind for the line start, so the engine scans for "#", "<" or "!"
+# instead of testing every position; tests/test_fast_patterns.py.)
 _EXCLUDED_SECTION = re.compile(
-    r"^(?:#{2,6}\s*(?:Related threads|Asked before[^\n]*)|<h[2-6][^>]*data-search-exclude[^>]*>.*?</h[2-6]>)\s*$"
+    r"(?:#(?<=^#)#{1,5}\s*(?:Related threads|Asked before[^\n]*)|<(?<=^<)h[2-6][^>]*data-search-exclude[^>]*>.*?</h[2-6]>)\s*$"
     r".*?(?=^#{1,6}\s|^<h[1-6]\b|\Z)",
     re.S | re.M | re.I,
 )
-_ADMONITION_ASKED = re.compile(r'^!!! \w+ "Asked before[^\n]*\n(?:\n|    [^\n]*\n)*', re.M)
+_ADMONITION_ASKED = re.compile(r'!(?<=^!)!! \w+ "Asked before[^\n]*\n(?:\n|    [^\n]*\n)*', re.M)
 _LINK_TARGET = re.compile(r"\]\([^)\s]*\)")
 _TAG = re.compile(r"<[^>]+>")
 _MARKDOWN_ESCAPE = re.compile(r"\\(.)")
+_ESCAPED = operator.itemgetter(1)
 _ENTITY = {"&lt;": "<", "&gt;": ">", "&amp;": "&", "&quot;": '"', "&#10;": "\n"}
 
 
@@ -86,16 +91,18 @@ class Hit:
 # --- analysis -----------------------------------------------------------------
 
 
-def analyse(text: str) -> list[str]:
-    """Words of ``text`` as both engines index them: lowercase tokens, and for
-    every identifier its words and tails (``NEPacketTunnelFlow`` -> also ne,
-    packet, tunnel, flow, packettunnelflow, tunnelflow)."""
-    words: list[str] = []
-    for token in tokens(text):
-        words.append(token.lower())
+def word_counts(text: str) -> Counter[str]:
+    """Words of ``text`` as both engines index them, with their counts:
+    lowercase tokens, and for every identifier its words and tails
+    (``NEPacketTunnelFlow`` -> also ne, packet, tunnel, flow,
+    packettunnelflow, tunnelflow).  Each distinct token is looked at once."""
+    counts: Counter[str] = Counter()
+    for token, times in Counter(tokens(text)).items():
+        counts[token.lower()] += times
         if is_identifier(token):
-            words.extend(identifier_forms(token))
-    return words
+            for form in identifier_forms(token):
+                counts[form] += times
+    return counts
 
 
 def body_text(markdown: str) -> str:
@@ -108,7 +115,9 @@ def body_text(markdown: str) -> str:
     text = _TAG.sub(" ", text)
     for entity, character in _ENTITY.items():
         text = text.replace(entity, character)
-    return _MARKDOWN_ESCAPE.sub(r"\1", text)
+    # itemgetter(1) is match[1] without a Python call per escape (a "\\1"
+    # template is expanded in Python for every match).
+    return _MARKDOWN_ESCAPE.sub(_ESCAPED, text)
 
 
 def _strings(value: object) -> list[str]:
@@ -123,15 +132,22 @@ def make_document(path: str, markdown: str, taxonomy: Taxonomy) -> Document | No
         body, meta = get_data(markdown)
     except Exception:  # a page MkDocs itself could not read is skipped, not fatal
         return None
+    return document_from(path, meta, body, taxonomy)
+
+
+def document_from(path: str, meta: object, body: str, taxonomy: Taxonomy) -> Document | None:
+    """The Document of a page from its frontmatter and Markdown body (read
+    back from disk by kb search, or as rendered by the converter); ``None``
+    when the frontmatter names no slug."""
     if not isinstance(meta, dict) or not isinstance(meta.get("slug"), str):
         return None
     title = str(meta.get("title") or meta["slug"])
     apis = _strings(meta.get("apis"))
     keys = [*_strings(meta.get("symbols")), *family_phrases(apis, taxonomy), *_strings(meta.get("topics"))]
     fields = {
-        "title": Counter(analyse(title)),
-        "keys": Counter(analyse(" · ".join(keys))),
-        "body": Counter(analyse(body_text(body))),
+        "title": word_counts(title),
+        "keys": word_counts(" · ".join(keys)),
+        "body": word_counts(body_text(body)),
     }
     return Document(
         slug=meta["slug"],

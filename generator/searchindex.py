@@ -45,7 +45,7 @@ import hashlib
 import json
 import os
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
@@ -60,12 +60,10 @@ from generator.search import (
     _weighted_length,
     _edit_distance_at_most,
     _stats,
-    _strings,
-    analyse,
-    body_text,
+    document_from,
     query_words,
 )
-from generator.searchterms import SEPARATOR, family_phrases
+from generator.searchterms import SEPARATOR
 from generator.taxonomy import Taxonomy, load_taxonomy
 from generator.write import safe_destination
 
@@ -101,19 +99,9 @@ def page_document(page: PageDoc, taxonomy: Taxonomy) -> Document | None:
     """The :class:`generator.search.Document` ``kb search`` reads from the
     written page (``make_document``), built from the PageDoc without the YAML
     round trip; ``None`` for a page that is not a thread page."""
-    meta = page.meta
-    if not page.path.startswith(THREADS_DIR + "/") or not isinstance(meta.get("slug"), str):
+    if not page.path.startswith(THREADS_DIR + "/"):
         return None
-    slug = str(meta["slug"])
-    title = str(meta.get("title") or slug)
-    apis = _strings(meta.get("apis"))
-    keys = [*_strings(meta.get("symbols")), *family_phrases(apis, taxonomy), *_strings(meta.get("topics"))]
-    fields = {
-        "title": Counter(analyse(title)),
-        "keys": Counter(analyse(" · ".join(keys))),
-        "body": Counter(analyse(body_text(page.body))),
-    }
-    return Document(slug, title, page.path, tuple(apis), str(meta.get("last_active") or ""), fields)
+    return document_from(page.path, page.meta, page.body, taxonomy)
 
 
 def location(path: str) -> str:

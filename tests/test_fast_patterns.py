@@ -164,3 +164,58 @@ def test_error_code_gate_never_hides_a_match(text):
 
     expected = [(m.span(), m.groups()) for m in classify._ERROR_CODE.finditer(text)]
     assert [(m.span(), m.groups()) for m in classify._error_code_matches(text)] == expected
+
+
+@settings(max_examples=400)
+@given(text=pieces("Steps to reproduce", "Steps to reproduce:", "Questions:", "questions", "Environment", "Note:",
+                   "My Setup:", "Label (x):", "So:", "Thanks", ". ", "! ", '." ', "”", "We ", "the"))
+def test_section_starts(text):
+    """prose._heading_matches finds the section starts of the plain pattern;
+    a match may begin one whitespace character early (the gap is stripped)."""
+    reference = plain(
+        r"(?:^|(?<=\s))(?P<colon>(?i:" + prose._KNOWN_PATTERN + r")):(?=\s)"
+        r"|(?:^|(?<=[.!?]\s)|(?<=[.!?][)\"”’]\s))(?:"
+        r"(?P<known>(?i:" + prose._KNOWN_PATTERN + r"))(?=\s)"
+        r"|(?P<label>[A-Z][\w'’&-]*(?: [\w'’&()-]+){0,2}):(?=\s)"
+        r")"
+    )
+    expected = list(reference.finditer(text))
+    found = list(prose._heading_matches(text))
+    assert len(found) == len(expected)
+    for new, old in zip(found, expected):
+        assert (new.end(), new.group(0).strip(), new.groupdict()) == (old.end(), old.group(0).strip(), old.groupdict())
+        assert new.start() == old.start() or (new.start() == old.start() - 1 and text[new.start()].isspace())
+
+
+@settings(max_examples=400)
+@given(text=pieces("## Related threads", "### Asked before x", "# Title", "## Question", '<h2 data-search-exclude>R</h2>',
+                   "<h3>x</h3>", '!!! info "Asked before / also asked"', "    - [a](b.md)", "!!! note", "text", "\n\n"))
+def test_search_excluded_parts(text):
+    from generator import search
+
+    section = plain(
+        r"^(?:#{2,6}\s*(?:Related threads|Asked before[^\n]*)|<h[2-6][^>]*data-search-exclude[^>]*>.*?</h[2-6]>)\s*$"
+        r".*?(?=^#{1,6}\s|^<h[1-6]\b|\Z)",
+        re.S | re.M | re.I,
+    )
+    same_matches(search._EXCLUDED_SECTION, section, text)
+    same_matches(search._ADMONITION_ASKED, plain(r'^!!! \w+ "Asked before[^\n]*\n(?:\n|    [^\n]*\n)*', re.M), text)
+
+
+@settings(max_examples=300)
+@given(text=pieces("NEPacketTunnelFlow", "writePacketObjects", "IPv4", "NEIPv4Settings", "the", "Filter", "filter", "&lt;",
+                   "10.15", "é", "x_y"))
+def test_word_counts_count_every_token_and_form(text):
+    """search.word_counts counts each distinct token once (speed): the counts
+    are those of listing every token and its identifier forms in order."""
+    from collections import Counter
+
+    from generator.search import word_counts
+    from generator.searchterms import identifier_forms, is_identifier, tokens
+
+    words = []
+    for token in tokens(text):
+        words.append(token.lower())
+        if is_identifier(token):
+            words.extend(identifier_forms(token))
+    assert word_counts(text) == Counter(words)

@@ -246,3 +246,26 @@ def test_search_tokens_are_exactly_the_separator_split(text):
 
     assert tokens(text) == [token for token in _SEPARATOR.split(text) if token]
 
+
+
+plain_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=20), st.floats(allow_nan=False)),
+    lambda children: st.one_of(st.lists(children, max_size=4), st.dictionaries(st.text(max_size=8), children, max_size=4)),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300)
+@given(meta=st.dictionaries(st.text(max_size=12), plain_values, max_size=8), share=st.booleans())
+def test_frontmatter_dumper_writes_what_safe_dump_writes(meta, share):
+    """frontmatter._PlainDumper takes a shorter path for plain values (speed);
+    the YAML must be byte for byte PyYAML's safe dumper's, aliases included."""
+    import yaml
+
+    from generator import frontmatter
+
+    if share and meta:
+        shared = ["a", 1]
+        meta = {**meta, "first": shared, "second": shared}
+    options = dict(sort_keys=False, allow_unicode=True, width=2**31 - 1, default_flow_style=False)
+    assert yaml.dump(meta, Dumper=frontmatter._DUMPER, **options) == yaml.dump(meta, Dumper=frontmatter._SAFE_DUMPER, **options)
