@@ -9,6 +9,7 @@ key order; ``width`` is unbounded so long titles stay on one line.
 
 from __future__ import annotations
 
+import json
 from typing import Mapping
 
 import yaml
@@ -21,12 +22,22 @@ _YAML_BREAKS = ("\x85", "\u2028", "\u2029")
 
 
 def _has_yaml_break(value: object) -> bool:
+    # One JSON dump (C speed) holds every key and string as written: JSON
+    # escapes only control characters below U+0020 and quotes.
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return _walk_for_break(value)
+    return any(ch in text for ch in _YAML_BREAKS)
+
+
+def _walk_for_break(value: object) -> bool:
     if isinstance(value, str):
         return any(ch in value for ch in _YAML_BREAKS)
     if isinstance(value, Mapping):
-        return any(_has_yaml_break(k) or _has_yaml_break(v) for k, v in value.items())
+        return any(_walk_for_break(k) or _walk_for_break(v) for k, v in value.items())
     if isinstance(value, (list, tuple)):
-        return any(_has_yaml_break(v) for v in value)
+        return any(_walk_for_break(v) for v in value)
     return False
 
 
