@@ -232,11 +232,31 @@ def _features(item: RelateItem) -> tuple[ThreadTerms, tuple[set[str], set[str], 
     return _TOKENIZER.thread_terms(item.title, item.text), _keys_of(item)
 
 
+Keys = tuple[set[str], set[str], dict[str, str]]  # symbols (config ones "cfg:"), errors, labels
+
+
+@dataclass
+class Prepared:
+    """A corpus and what it was computed from, in slug order (the relate
+    state of generator/relatestate.py is made of these)."""
+
+    corpus: Corpus
+    items: list[RelateItem]
+    terms: list[ThreadTerms]
+    keys: list[Keys]
+    df: Mapping[str, int]
+
+
 def prepare(items: Iterable[RelateItem], max_terms: int | None = MAX_TERMS) -> Corpus:
     """Vectorise and index-ready the corpus.  ``max_terms=None`` keeps every
     term (the exact reference used by the benchmark).  Tokenising and
     weighting run on every core for a large corpus: both are per thread."""
-    unique = _unique_by_slug(items)
+    return prepare_all(_unique_by_slug(items), max_terms).corpus
+
+
+def prepare_all(unique: Sequence[RelateItem], max_terms: int | None = MAX_TERMS) -> Prepared:
+    """:func:`prepare` of items already unique and in slug order, with its
+    intermediate results."""
     features = fork_map(_features, unique)
     counted = [terms for terms, _ in features]
     keyed = [keys for _, keys in features]
@@ -252,36 +272,54 @@ def prepare(items: Iterable[RelateItem], max_terms: int | None = MAX_TERMS) -> C
     parts = fork_map_spans(vectorise, len(counted))
     vectors = [vector for part, _ in parts for vector in part]
     term_postings = _merge_postings([share for _, share in parts])
-    symbol_df = document_frequencies(s for s, _, _ in keyed)
-    error_df = document_frequencies(e for _, e, _ in keyed)
+    symbol_spec, error_spec = key_specs(
+        document_frequencies(s for s, _, _ in keyed), document_frequencies(e for _, e, _ in keyed)
+    )
+    docs = [make_doc(it, terms, keys, vector) for it, terms, vector, keys in zip(unique, counted, vectors, keyed)]
+    corpus = Corpus(
+        docs=docs, symbol_spec=symbol_spec, error_spec=error_spec, labels=key_labels(keyed), term_postings=term_postings
+    )
+    return Prepared(corpus, list(unique), counted, keyed, df)
+
+
+def make_doc(item: RelateItem, terms: ThreadTerms, keys: Keys, vector: dict[str, float]) -> _Doc:
+    symbols, errors, _ = keys
+    return _Doc(
+        slug=item.slug,
+        title=item.title,
+        vector=vector,
+        title_terms=terms.title_terms,
+        spellings=terms.spellings,
+        symbols=frozenset(k for k in symbols if not k.startswith("cfg:")),
+        config=frozenset(k for k in symbols if k.startswith("cfg:")),
+        errors=frozenset(errors),
+        apis=frozenset(item.facts.apis),
+        topics=frozenset(item.facts.topics),
+        platforms=frozenset(item.facts.platforms),
+    )
+
+
+def key_specs(symbol_df: Mapping[str, int], error_df: Mapping[str, int]) -> tuple[dict[str, float], dict[str, float]]:
+    """How specific each symbol and error code is (0..1, 1 = one thread)."""
+    top = math.log1p(SYMBOL_IDF_SCALE)
+    return (
+        {k: specificity(n, SYMBOL_IDF_SCALE) / top for k, n in symbol_df.items()},
+        {k: specificity(n, SYMBOL_IDF_SCALE) / top for k, n in error_df.items()},
+    )
+
+
+def key_labels(keyed: Iterable[Keys]) -> dict[str, str]:
+    """How to show each key: the first spelling in slug order."""
     labels: dict[str, str] = {}
-    for _, _, item_labels in keyed:  # slug order: the first spelling wins
+    for _, _, item_labels in keyed:
         for key, label in item_labels.items():
             labels.setdefault(key, label)
-    top = math.log1p(SYMBOL_IDF_SCALE)
-    docs = [
-        _Doc(
-            slug=it.slug,
-            title=it.title,
-            vector=vector,
-            title_terms=terms.title_terms,
-            spellings=terms.spellings,
-            symbols=frozenset(k for k in s if not k.startswith("cfg:")),
-            config=frozenset(k for k in s if k.startswith("cfg:")),
-            errors=frozenset(e),
-            apis=frozenset(it.facts.apis),
-            topics=frozenset(it.facts.topics),
-            platforms=frozenset(it.facts.platforms),
-        )
-        for it, terms, vector, (s, e, _) in zip(unique, counted, vectors, keyed)
-    ]
-    return Corpus(
-        docs=docs,
-        symbol_spec={k: specificity(n, SYMBOL_IDF_SCALE) / top for k, n in symbol_df.items()},
-        error_spec={k: specificity(n, SYMBOL_IDF_SCALE) / top for k, n in error_df.items()},
-        labels=labels,
-        term_postings=term_postings,
-    )
+    return labels
+
+
+def thread_vector(terms: ThreadTerms, df: Mapping[str, int], idf: Mapping[str, float]) -> dict[str, float]:
+    """A thread's vector as :func:`prepare` computes it."""
+    return tfidf_vector(zip(terms.terms, terms.weights), df, MAX_TERMS, idf)
 
 
 def _partial_postings(first: int, vectors: Sequence[dict[str, float]]) -> dict[str, tuple[int, list[tuple[float, int]]]]:
@@ -342,12 +380,20 @@ def pair_score(corpus: Corpus, i: int, j: int) -> float:
 
 def _key_holders(corpus: Corpus) -> dict[str, list[int]]:
     """Per rare symbol or error code, every thread that has it."""
+    return rare_key_holders((index, doc.errors, doc.symbols) for index, doc in enumerate(corpus.docs))
+
+
+def rare_key_holders(keys: Iterable[tuple[int, Iterable[str], Iterable[str]]]) -> dict[str, list[int]]:
+    """``{"e:"+error or "s:"+symbol: [index…]}`` for the keys held by 2 to
+    :data:`KEY_POSTING_CAP` threads, from ``(index, errors, symbols)`` in
+    index order (config symbols excluded)."""
     holders: dict[str, list[int]] = {}
-    for index, doc in enumerate(corpus.docs):
-        for key in doc.errors:
+    for index, errors, symbols in keys:
+        for key in errors:
             holders.setdefault("e:" + key, []).append(index)
-        for key in doc.symbols:
-            holders.setdefault("s:" + key, []).append(index)
+        for key in symbols:
+            if not key.startswith("cfg:"):
+                holders.setdefault("s:" + key, []).append(index)
     return {k: v for k, v in holders.items() if 1 < len(v) <= KEY_POSTING_CAP}
 
 
@@ -393,23 +439,35 @@ def rank_exhaustive(corpus: Corpus, k: int) -> list[list[tuple[float, int]]]:
     return [_ranked(corpus, i, everyone, k) for i in everyone]
 
 
-def _rank_all(corpus: Corpus, k: int, explain_k: int) -> list[tuple[list[tuple[float, int]], tuple[str, ...]]]:
-    """Every thread's top ``k`` over its index candidates, with the reasons
-    for the first ``explain_k``; on every core for a large corpus (each
-    thread is independent, and the forked workers share the corpus
+Ranking = tuple[list[tuple[float, int]], tuple[str, ...], list[int]]  # top k, reasons, candidates
+
+
+def rank_one(
+    corpus: Corpus,
+    index: int,
+    k: int,
+    explain_k: int,
+    terms: Mapping[str, list[tuple[int, float]]],
+    keys: Mapping[str, list[int]],
+) -> Ranking:
+    """One thread's top ``k`` over its index candidates, the reasons for the
+    first ``explain_k``, and the candidates themselves."""
+    candidates = _candidates(corpus, index, terms, keys)
+    ranked = _ranked(corpus, index, candidates, k)
+    return ranked, tuple(explain(corpus, index, j) for _, j in ranked[:explain_k]), candidates
+
+
+def _rank_all(corpus: Corpus, k: int, explain_k: int) -> list[Ranking]:
+    """Every thread's :func:`rank_one`; on every core for a large corpus
+    (each thread is independent, and the forked workers share the corpus
     copy-on-write instead of receiving it pickled)."""
     terms, keys = corpus.term_postings, _key_holders(corpus)
-
-    def one(index: int) -> tuple[list[tuple[float, int]], tuple[str, ...]]:
-        ranked = _ranked(corpus, index, _candidates(corpus, index, terms, keys), k)
-        return ranked, tuple(explain(corpus, index, j) for _, j in ranked[:explain_k])
-
-    return fork_map(one, range(len(corpus.docs)))
+    return fork_map(lambda index: rank_one(corpus, index, k, explain_k, terms, keys), range(len(corpus.docs)))
 
 
 def rank_indexed(corpus: Corpus, k: int) -> list[list[tuple[float, int]]]:
     """Ranking over index candidates only (what :func:`relate` uses)."""
-    return [ranked for ranked, _ in _rank_all(corpus, k, 0)]
+    return [ranked for ranked, _, _ in _rank_all(corpus, k, 0)]
 
 
 # -- why ------------------------------------------------------------------
@@ -527,16 +585,21 @@ def relate(items: Sequence[RelateItem], k: int = 5) -> dict[str, tuple[Related, 
 def _near_duplicate_edges(corpus: Corpus, ranking: list[list[tuple[float, int]]]) -> list[tuple[float, int, int]]:
     """Mutual top-k pairs that share a specific symbol or error, a family, and close wording."""
     linked = {(i, j) for i, ranked in enumerate(ranking) for _, j in ranked}
-    edges: list[tuple[float, int, int]] = []
-    for i, j in sorted(linked):
-        if i >= j or (j, i) not in linked:
-            continue
-        a, b = corpus.docs[i], corpus.docs[j]
-        if not a.apis & b.apis or _evidence(corpus, a, b) < NEAR_DUPLICATE_EVIDENCE:
-            continue  # the cheap tests first: most linked pairs fail them
-        text = cosine(a.vector, b.vector)
-        if text >= NEAR_DUPLICATE_TEXT:
-            edges.append((round(text, SCORE_DIGITS), i, j))
+    edges = [edge for i, j in sorted(linked) if i < j and (j, i) in linked and (edge := near_duplicate_edge(corpus, i, j))]
+    return sort_edges(corpus, edges)
+
+
+def near_duplicate_edge(corpus: Corpus, i: int, j: int) -> tuple[float, int, int] | None:
+    """The edge between two mutually linked threads ``i < j`` that ask the
+    same question, or None."""
+    a, b = corpus.docs[i], corpus.docs[j]
+    if not a.apis & b.apis or _evidence(corpus, a, b) < NEAR_DUPLICATE_EVIDENCE:
+        return None  # the cheap tests first: most linked pairs fail them
+    text = cosine(a.vector, b.vector)
+    return (round(text, SCORE_DIGITS), i, j) if text >= NEAR_DUPLICATE_TEXT else None
+
+
+def sort_edges(corpus: Corpus, edges: list[tuple[float, int, int]]) -> list[tuple[float, int, int]]:
     edges.sort(key=lambda e: (-e[0], corpus.docs[e[1]].slug, corpus.docs[e[2]].slug))
     return edges
 
@@ -559,7 +622,12 @@ def _complete_link_groups(size: int, edges: Sequence[tuple[float, int, int]]) ->
 
 
 def _groups_from(corpus: Corpus, ranking: list[list[tuple[float, int]]]) -> tuple[tuple[str, ...], ...]:
-    groups = _complete_link_groups(len(corpus.docs), _near_duplicate_edges(corpus, ranking))
+    return groups_from_edges(corpus, _near_duplicate_edges(corpus, ranking))
+
+
+def groups_from_edges(corpus: Corpus, edges: Sequence[tuple[float, int, int]]) -> tuple[tuple[str, ...], ...]:
+    """Near-duplicate groups from the edges, strongest first (sorted by :func:`sort_edges`)."""
+    groups = _complete_link_groups(len(corpus.docs), edges)
     named = [tuple(corpus.docs[i].slug for i in g) for g in groups]
     named.sort(key=lambda g: (-len(g), g[0]))
     return tuple(named)
@@ -582,6 +650,6 @@ def relate_and_group(
         corpus = prepare(items)
         depth = max(k, 5) if groups else k
         results = _rank_all(corpus, depth, max(k, 0))
-        ranking = [ranked for ranked, _ in results]
-        related = _related_from(corpus, [r[: max(k, 0)] for r in ranking], [why for _, why in results])
+        ranking = [ranked for ranked, _, _ in results]
+        related = _related_from(corpus, [r[: max(k, 0)] for r in ranking], [why for _, why, _ in results])
         return related, _groups_from(corpus, [r[:5] for r in ranking]) if groups else ()
