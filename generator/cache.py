@@ -10,7 +10,10 @@ input record, so their results are remembered under a digest of that input:
   related list, near-duplicates) -> the page's path, the digest of its bytes
   and its search analysis.  A remembered page is used only while the file on
   disk still has exactly those bytes, so an edited or deleted page is
-  rendered (and then protected or rewritten) as on a cold run.
+  rendered (and then protected or rewritten) as on a cold run;
+* ``relate.json``: the relate stage's memo (generator/relatestate.py), so
+  that after a few changed threads only the lists that can move are ranked
+  again.
 
 Each cache file carries :func:`generator_version` (the converter's own
 source and data files, Python, PyYAML/libyaml, ftfy): after any change there
@@ -101,16 +104,7 @@ class StageCache(Generic[V]):
         self._changed = False
 
     def _load(self) -> dict[str, Any]:
-        try:
-            path = safe_destination(self._root, f"{STATE_DIR}/{self._relative}")
-            if path.is_symlink() or not path.is_file():
-                return {}
-            data = json.loads(path.read_bytes())
-        except (OSError, ValueError, RecursionError, WriteError):
-            return {}  # unreadable, not JSON, or nested too deep: start afresh
-        if not isinstance(data, dict) or data.get("version") != generator_version():
-            return {}
-        entries = data.get("entries")
+        entries = load_state(self._root, self._relative)
         return entries if isinstance(entries, dict) else {}
 
     def get(self, key: str) -> V | None:
@@ -133,8 +127,29 @@ class StageCache(Generic[V]):
         what was loaded (a rerun with nothing new rewrites no cache)."""
         if not self._changed and self._kept.keys() == self._stored.keys():
             return
-        data = {"version": generator_version(), "entries": dict(sorted(self._kept.items()))}
-        write_state_file(self._root, self._relative, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
+        save_state(self._root, self._relative, dict(sorted(self._kept.items())))
+
+
+def load_state(root: Path, relative: str) -> Any:
+    """What :func:`save_state` saved under ``relative`` with this converter,
+    or None when the file is missing, unreadable, not JSON, nested too deep,
+    or from another :func:`generator_version`."""
+    try:
+        path = safe_destination(root, f"{STATE_DIR}/{relative}")
+        if path.is_symlink() or not path.is_file():
+            return None
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError, WriteError):
+        return None
+    if not isinstance(data, dict) or data.get("version") != generator_version():
+        return None
+    return data.get("entries")
+
+
+def save_state(root: Path, relative: str, entries: Any) -> None:
+    """Write ``entries`` as JSON with the converter's version."""
+    data = {"version": generator_version(), "entries": entries}
+    write_state_file(root, relative, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
 
 
 # -- encodings ------------------------------------------------------------------

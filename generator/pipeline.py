@@ -24,6 +24,7 @@ from generator.parallel import collector_paused, fork_map
 from generator.readers import read_inputs
 from generator.records import Enriched, Facts, Related, Source, Thread
 from generator.relate import RelateItem, relate_and_group
+from generator.relatestate import RelateCache
 from generator.render import display_title, redirect_pages, render_thread, thread_path
 from generator.search import Document
 from generator.searchindex import index_from_documents, page_document, write_index
@@ -118,7 +119,7 @@ def _known_ids(facts: Facts, families: frozenset[str], platforms: frozenset[str]
     return families.issuperset(facts.apis) and platforms.issuperset(facts.platforms) and topics.issuperset(facts.topics)
 
 
-def add_relations(items: list[Enriched], k: int = 5) -> list[Enriched]:
+def add_relations(items: list[Enriched], k: int = 5, cache: RelateCache | None = None) -> list[Enriched]:
     relate_items = [
         RelateItem(
             slug=item.slug,
@@ -128,7 +129,7 @@ def add_relations(items: list[Enriched], k: int = 5) -> list[Enriched]:
         )
         for item in items
     ]
-    related, groups = relate_and_group(relate_items, k=k)
+    related, groups = relate_and_group(relate_items, k=k) if cache is None else cache.relate_and_group(relate_items, k)
     by_slug = {item.slug: item for item in items}
     asked: dict[str, tuple[Related, ...]] = {}
     for group in groups:
@@ -241,12 +242,13 @@ def build_corpus(
     warn: Callable[[Source, str], None],
     keep: Callable[[Thread], bool] = lambda thread: True,
     facts_cache: StageCache[Facts] | None = None,
+    relate_cache: RelateCache | None = None,
 ) -> tuple[list[MergedThread], SlugPlan, list[Enriched]]:
     """Everything from cleaned, unmerged threads to enriched, related items;
     merged threads that ``keep`` refuses (pruned) go no further."""
     merged = [m for m in merge_threads(prepare(thread) for thread in threads) if keep(m.thread)]
     plan = plan_slugs([(m.thread.key, m.keys, m.thread.title) for m in merged], published)
-    return merged, plan, add_relations(enrich(merged, plan.slugs, warn, facts_cache))
+    return merged, plan, add_relations(enrich(merged, plan.slugs, warn, facts_cache), cache=relate_cache)
 
 
 def _older_than(thread: Thread, cutoff: str) -> bool:
@@ -313,7 +315,8 @@ def _convert(
         # What the last run classified and rendered (generator/cache.py).
         facts_cache = StageCache(out, "facts", encode_facts, decode_facts) if use_cache else None
         page_cache = StageCache(out, "pages", encode_page, decode_page) if use_cache else None
-        merged, plan, items = build_corpus([*previous, *threads], published, collect, keep, facts_cache)
+        relate_cache = RelateCache(out) if use_cache else None
+        merged, plan, items = build_corpus([*previous, *threads], published, collect, keep, facts_cache, relate_cache)
         summary.pruned = len(pruned)
         timer.lap("enrich+relate")
         rendered, items = render_all(items, collect, page_cache, out)
@@ -331,7 +334,7 @@ def _convert(
         write_state_file(out, SITE_CONFIG, generated_config(sidebar_nav()))
         write_state_file(out, CORPUS, corpus_bytes([m.thread for m in merged]))
         write_state_file(out, SLUGS, slugs_bytes(plan.published))
-        for cache in (facts_cache, page_cache):
+        for cache in (facts_cache, page_cache, relate_cache):
             if cache is not None:
                 cache.save()
     timer.lap("write")

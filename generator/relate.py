@@ -152,9 +152,15 @@ class _Doc:
 
 @dataclass
 class Corpus:
-    """Threads prepared for comparison, in slug order (index = rank)."""
+    """Threads prepared for comparison, in slug order (index = rank).
 
-    docs: list[_Doc]
+    ``slugs`` and ``titles`` repeat what the docs say, so that what names a
+    thread never needs its doc (generator/relatestate.py builds only the
+    docs it compares)."""
+
+    docs: Sequence[_Doc]
+    slugs: Sequence[str]
+    titles: Sequence[str]
     symbol_spec: dict[str, float]  # key -> 0..1, 1 = used by one thread
     error_spec: dict[str, float]
     labels: dict[str, str]  # symbol/error key -> how to show it
@@ -162,7 +168,7 @@ class Corpus:
     term_postings: dict[str, list[tuple[int, float]]]
 
 
-def _unique_by_slug(items: Iterable[RelateItem]) -> list[RelateItem]:
+def unique_by_slug(items: Iterable[RelateItem]) -> list[RelateItem]:
     """Items sorted by slug; for a repeated slug the smallest item wins, so
     the result never depends on input order."""
     by_slug: dict[str, list[RelateItem]] = {}
@@ -228,7 +234,7 @@ def _keys_of(item: RelateItem) -> tuple[set[str], set[str], dict[str, str]]:
 _TOKENIZER = Tokenizer()
 
 
-def _features(item: RelateItem) -> tuple[ThreadTerms, tuple[set[str], set[str], dict[str, str]]]:
+def thread_features(item: RelateItem) -> tuple[ThreadTerms, tuple[set[str], set[str], dict[str, str]]]:
     return _TOKENIZER.thread_terms(item.title, item.text), _keys_of(item)
 
 
@@ -251,13 +257,13 @@ def prepare(items: Iterable[RelateItem], max_terms: int | None = MAX_TERMS) -> C
     """Vectorise and index-ready the corpus.  ``max_terms=None`` keeps every
     term (the exact reference used by the benchmark).  Tokenising and
     weighting run on every core for a large corpus: both are per thread."""
-    return prepare_all(_unique_by_slug(items), max_terms).corpus
+    return prepare_all(unique_by_slug(items), max_terms).corpus
 
 
 def prepare_all(unique: Sequence[RelateItem], max_terms: int | None = MAX_TERMS) -> Prepared:
     """:func:`prepare` of items already unique and in slug order, with its
     intermediate results."""
-    features = fork_map(_features, unique)
+    features = fork_map(thread_features, unique)
     counted = [terms for terms, _ in features]
     keyed = [keys for _, keys in features]
     del features
@@ -275,21 +281,30 @@ def prepare_all(unique: Sequence[RelateItem], max_terms: int | None = MAX_TERMS)
     symbol_spec, error_spec = key_specs(
         document_frequencies(s for s, _, _ in keyed), document_frequencies(e for _, e, _ in keyed)
     )
-    docs = [make_doc(it, terms, keys, vector) for it, terms, vector, keys in zip(unique, counted, vectors, keyed)]
+    docs = [
+        make_doc(it, terms.title_terms, terms.spellings, keys, vector)
+        for it, terms, vector, keys in zip(unique, counted, vectors, keyed)
+    ]
     corpus = Corpus(
-        docs=docs, symbol_spec=symbol_spec, error_spec=error_spec, labels=key_labels(keyed), term_postings=term_postings
+        docs=docs, slugs=[it.slug for it in unique], titles=[it.title for it in unique], symbol_spec=symbol_spec, error_spec=error_spec, labels=key_labels(keyed), term_postings=term_postings
     )
     return Prepared(corpus, list(unique), counted, keyed, df)
 
 
-def make_doc(item: RelateItem, terms: ThreadTerms, keys: Keys, vector: dict[str, float]) -> _Doc:
+def make_doc(
+    item: RelateItem,
+    title_terms: frozenset[str],
+    spellings: dict[str, tuple[int, str]],
+    keys: Keys,
+    vector: dict[str, float],
+) -> _Doc:
     symbols, errors, _ = keys
     return _Doc(
         slug=item.slug,
         title=item.title,
         vector=vector,
-        title_terms=terms.title_terms,
-        spellings=terms.spellings,
+        title_terms=title_terms,
+        spellings=spellings,
         symbols=frozenset(k for k in symbols if not k.startswith("cfg:")),
         config=frozenset(k for k in symbols if k.startswith("cfg:")),
         errors=frozenset(errors),
@@ -397,7 +412,7 @@ def rare_key_holders(keys: Iterable[tuple[int, Iterable[str], Iterable[str]]]) -
     return {k: v for k, v in holders.items() if 1 < len(v) <= KEY_POSTING_CAP}
 
 
-def _candidates(
+def candidates_of(
     corpus: Corpus,
     index: int,
     terms: Mapping[str, list[tuple[int, float]]],
@@ -429,7 +444,7 @@ def _candidates(
 def _ranked(corpus: Corpus, index: int, candidates: Iterable[int], k: int) -> list[tuple[float, int]]:
     scored = [(pair_score(corpus, index, other), other) for other in candidates if other != index]
     kept = [(s, o) for s, o in scored if s >= MIN_SCORE]
-    kept.sort(key=lambda e: (-e[0], corpus.docs[e[1]].slug))
+    kept.sort(key=lambda e: (-e[0], corpus.slugs[e[1]]))
     return kept[:k]
 
 
@@ -452,7 +467,11 @@ def rank_one(
 ) -> Ranking:
     """One thread's top ``k`` over its index candidates, the reasons for the
     first ``explain_k``, and the candidates themselves."""
-    candidates = _candidates(corpus, index, terms, keys)
+    return rank_among(corpus, index, k, explain_k, candidates_of(corpus, index, terms, keys))
+
+
+def rank_among(corpus: Corpus, index: int, k: int, explain_k: int, candidates: list[int]) -> Ranking:
+    """:func:`rank_one` for candidates already found."""
     ranked = _ranked(corpus, index, candidates, k)
     return ranked, tuple(explain(corpus, index, j) for _, j in ranked[:explain_k]), candidates
 
@@ -569,8 +588,8 @@ def _related_from(
 ) -> dict[str, tuple[Related, ...]]:
     result: dict[str, tuple[Related, ...]] = {}
     for i, (ranked, whys) in enumerate(zip(ranking, reasons)):
-        result[corpus.docs[i].slug] = tuple(
-            Related(slug=corpus.docs[j].slug, title=corpus.docs[j].title, why=why, score=score)
+        result[corpus.slugs[i]] = tuple(
+            Related(slug=corpus.slugs[j], title=corpus.titles[j], why=why, score=score)
             for (score, j), why in zip(ranked, whys)
         )
     return result
@@ -582,9 +601,9 @@ def relate(items: Sequence[RelateItem], k: int = 5) -> dict[str, tuple[Related, 
     return relate_and_group(items, k, groups=False)[0]
 
 
-def _near_duplicate_edges(corpus: Corpus, ranking: list[list[tuple[float, int]]]) -> list[tuple[float, int, int]]:
-    """Mutual top-k pairs that share a specific symbol or error, a family, and close wording."""
-    linked = {(i, j) for i, ranked in enumerate(ranking) for _, j in ranked}
+def near_duplicate_edges(corpus: Corpus, ranking: Sequence[Sequence[tuple[float, int]]]) -> list[tuple[float, int, int]]:
+    """Mutual top-5 pairs that share a specific symbol or error, a family, and close wording."""
+    linked = {(i, j) for i, ranked in enumerate(ranking) for _, j in ranked[:5]}
     edges = [edge for i, j in sorted(linked) if i < j and (j, i) in linked and (edge := near_duplicate_edge(corpus, i, j))]
     return sort_edges(corpus, edges)
 
@@ -600,7 +619,7 @@ def near_duplicate_edge(corpus: Corpus, i: int, j: int) -> tuple[float, int, int
 
 
 def sort_edges(corpus: Corpus, edges: list[tuple[float, int, int]]) -> list[tuple[float, int, int]]:
-    edges.sort(key=lambda e: (-e[0], corpus.docs[e[1]].slug, corpus.docs[e[2]].slug))
+    edges.sort(key=lambda e: (-e[0], corpus.slugs[e[1]], corpus.slugs[e[2]]))
     return edges
 
 
@@ -621,14 +640,10 @@ def _complete_link_groups(size: int, edges: Sequence[tuple[float, int, int]]) ->
     return [sorted(m) for m in members.values() if len(m) > 1]
 
 
-def _groups_from(corpus: Corpus, ranking: list[list[tuple[float, int]]]) -> tuple[tuple[str, ...], ...]:
-    return groups_from_edges(corpus, _near_duplicate_edges(corpus, ranking))
-
-
 def groups_from_edges(corpus: Corpus, edges: Sequence[tuple[float, int, int]]) -> tuple[tuple[str, ...], ...]:
     """Near-duplicate groups from the edges, strongest first (sorted by :func:`sort_edges`)."""
-    groups = _complete_link_groups(len(corpus.docs), edges)
-    named = [tuple(corpus.docs[i].slug for i in g) for g in groups]
+    groups = _complete_link_groups(len(corpus.slugs), edges)
+    named = [tuple(corpus.slugs[i] for i in g) for g in groups]
     named.sort(key=lambda g: (-len(g), g[0]))
     return tuple(named)
 
@@ -645,11 +660,31 @@ def relate_and_group(
     """Related threads and near-duplicate groups from one ranking (the
     groups look at each thread's top 5, whatever ``k`` is)."""
     if k <= 0 and not groups:
-        return {it.slug: () for it in _unique_by_slug(items)}, ()
+        return {it.slug: () for it in unique_by_slug(items)}, ()
     with collector_paused():
         corpus = prepare(items)
-        depth = max(k, 5) if groups else k
-        results = _rank_all(corpus, depth, max(k, 0))
-        ranking = [ranked for ranked, _, _ in results]
-        related = _related_from(corpus, [r[: max(k, 0)] for r in ranking], [why for _, why, _ in results])
-        return related, _groups_from(corpus, [r[:5] for r in ranking]) if groups else ()
+        results = _rank_all(corpus, ranking_depth(k, groups), max(k, 0))
+        return related_and_groups(corpus, results, k, groups=groups)
+
+
+def ranking_depth(k: int, groups: bool = True) -> int:
+    """How many links each ranking keeps: ``k``, and at least the 5 the
+    near-duplicate groups look at."""
+    return max(k, 5) if groups else k
+
+
+def related_and_groups(
+    corpus: Corpus,
+    results: Sequence[Ranking],
+    k: int,
+    *,
+    groups: bool = True,
+    edges: list[tuple[float, int, int]] | None = None,
+) -> tuple[dict[str, tuple[Related, ...]], tuple[tuple[str, ...], ...]]:
+    """What :func:`relate_and_group` returns, from every thread's ranking
+    (and the near-duplicate edges, when known: :func:`near_duplicate_edges`)."""
+    ranking = [ranked for ranked, _, _ in results]
+    related = _related_from(corpus, [r[: max(k, 0)] for r in ranking], [why for _, why, _ in results])
+    if not groups:
+        return related, ()
+    return related, groups_from_edges(corpus, near_duplicate_edges(corpus, ranking) if edges is None else edges)
