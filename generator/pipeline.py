@@ -11,12 +11,24 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
+import stat
 import time
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from generator.browse import browse_pages, sidebar_nav
-from generator.cache import StageCache, decode_facts, decode_page, encode_facts, encode_page, record_digest
+from generator.cache import (
+    PageEntry,
+    Signature,
+    StageCache,
+    decode_facts,
+    decode_page,
+    encode_facts,
+    encode_page,
+    file_signature,
+    record_digest,
+)
 from generator.classify import classify
 from generator.clean import prepare
 from generator.merge import MergedThread, merge_threads
@@ -26,8 +38,9 @@ from generator.records import Enriched, Facts, Related, Source, Thread
 from generator.relate import RelateItem, relate_and_group
 from generator.relatestate import RelateCache
 from generator.render import display_title, redirect_pages, render_thread, thread_path
-from generator.search import Document
-from generator.searchindex import index_from_documents, page_document, write_index
+from generator.search import Document, corpus_stats
+from generator.indexstate import IndexCache
+from generator.searchindex import index_from_postings, page_document, score_postings, sorted_documents, write_index
 from generator.siteconfig import SITE_CONFIG, generated_config
 from generator.state import CORPUS, SLUGS, SlugPlan, corpus_bytes, load_corpus, load_slugs, plan_slugs, slugs_bytes
 from generator.taxonomy import Taxonomy, load_taxonomy
@@ -150,9 +163,12 @@ class RenderedPage:
     """A thread page as it will be written, and what search needs of it."""
 
     path: str
-    data: bytes
+    data: bytes | None  # None: on disk, known by its signature, not read
     document: Document | None
-    on_disk: bool = False  # read back from the content folder, byte for byte
+    on_disk: bool = False  # on disk with exactly these bytes (read back, or its signature unchanged)
+    digest: str = ""  # sha256 of the bytes (what the caches know the page by)
+    key: str = ""  # the page cache's key for it
+    signature: Signature | None = None  # the file's, when the page cache has it right
 
 
 def _render_safely(item: Enriched) -> RenderedPage | str:
@@ -161,7 +177,8 @@ def _render_safely(item: Enriched) -> RenderedPage | str:
     like it they depend on the page alone."""
     try:
         page = render_thread(item)
-        return RenderedPage(page.path, page_bytes(page), page_document(page, load_taxonomy()))
+        data = page_bytes(page)
+        return RenderedPage(page.path, data, page_document(page, load_taxonomy()), digest=hashlib.sha256(data).hexdigest())
     except Exception as error:  # one bad thread never stops the others
         return f"{type(error).__name__}: {error}"
 
@@ -169,7 +186,7 @@ def _render_safely(item: Enriched) -> RenderedPage | str:
 def render_all(
     items: Sequence[Enriched],
     warn: Callable[[Source, str], None],
-    cache: StageCache[tuple[str, str, Document | None]] | None = None,
+    cache: StageCache[PageEntry] | None = None,
     root: Path | None = None,
 ) -> tuple[list[RenderedPage], list[Enriched]]:
     """Render every thread page (on every core).  With a ``cache`` and the
@@ -180,7 +197,7 @@ def render_all(
     if cache is not None and root is not None:
         resolved: dict[Path, str] = {}
         for index, key in enumerate(keys):
-            known[index] = _from_disk(root, cache.get(key), items[index], resolved)
+            known[index] = _from_disk(root, key, cache.get(key), items[index], resolved)
     missing = [item for item, page in zip(items, known) if page is None]
     computed = iter(fork_map(_render_safely, missing))
     pages: list[RenderedPage] = []
@@ -192,14 +209,31 @@ def render_all(
                 warn(item.thread.source, f"{SET_ASIDE}: rendering failed ({page})")
                 continue
             if cache is not None:
-                cache.put(keys[index], (page.path, hashlib.sha256(page.data).hexdigest(), page.document))
+                page = dataclasses.replace(page, key=keys[index])
+                cache.put(page.key, (page.path, page.digest, page.document, None))
         pages.append(page)
         kept.append(item)
     return pages, kept
 
 
+def remember_signatures(root: Path, pages: Sequence[RenderedPage], report: WriteReport, cache: StageCache[PageEntry]) -> None:
+    """After writing: the signature of every page file that now holds its
+    page's bytes and whose signature the cache does not have yet."""
+    holding = set(report.written) | set(report.unchanged)
+    resolved: dict[Path, str] = {}
+    for page in pages:
+        if page.signature is not None or not page.key or page.path not in holding:
+            continue
+        try:
+            status = os.lstat(safe_destination(root, page.path, resolved))
+        except (OSError, WriteError):
+            continue
+        if stat.S_ISREG(status.st_mode):
+            cache.put(page.key, (page.path, page.digest, page.document, file_signature(status)))
+
+
 def _from_disk(
-    root: Path, entry: tuple[str, str, Document | None] | None, item: Enriched, resolved: dict[Path, str]
+    root: Path, key: str, entry: PageEntry | None, item: Enriched, resolved: dict[Path, str]
 ) -> RenderedPage | None:
     """The remembered page, if the file is still exactly what was written.
 
@@ -209,18 +243,23 @@ def _from_disk(
     counts are taken on trust, as the pages beside it are)."""
     if entry is None:
         return None
-    path, digest, document = entry
+    path, digest, document, signature = entry
     expected = thread_path(item.slug)
     if path != expected or document is None or document != _expected_document(document, item, expected):
         return None
     try:
         destination = safe_destination(root, path, resolved)
-        if destination.is_symlink() or not destination.is_file():
+        status = os.lstat(destination)
+        if not stat.S_ISREG(status.st_mode):
             return None  # a link, a folder or a FIFO is never read as a page
+        if signature is not None and file_signature(status) == signature:
+            return RenderedPage(path, None, document, on_disk=True, digest=digest, key=key, signature=signature)
         data = destination.read_bytes()
     except (OSError, WriteError):
         return None
-    return RenderedPage(path, data, document, on_disk=True) if hashlib.sha256(data).hexdigest() == digest else None
+    if hashlib.sha256(data).hexdigest() != digest:
+        return None
+    return RenderedPage(path, data, document, on_disk=True, digest=digest, key=key)
 
 
 def _expected_document(document: Document, item: Enriched, path: str) -> Document:
@@ -236,19 +275,103 @@ def _expected_document(document: Document, item: Enriched, path: str) -> Documen
     )
 
 
+def prepare_remembered(threads: Iterable[Thread], cache: StageCache[bool] | None) -> Iterator[Thread]:
+    """:func:`generator.clean.prepare` of each thread, skipped for a thread
+    the cache knows cleaning leaves as it is.  Every run cleans the whole
+    knowledge base again (the corpus file may have been edited), and most of
+    it is text this converter cleaned and merged before: a digest costs a
+    fifth of a cleaning."""
+    for thread in threads:
+        if cache is None:
+            yield prepare(thread)
+            continue
+        key = record_digest(thread)
+        if cache.get(key):
+            yield thread
+            continue
+        cleaned = prepare(thread)
+        if cleaned == thread:
+            cache.put(key, True)
+        yield cleaned
+
+
+def remember_clean(merged: Iterable[MergedThread], cache: StageCache[bool] | None) -> None:
+    """Remember the merged threads as clean: they are what the corpus file
+    will hold, and merging cleaned threads gives a thread cleaning leaves as
+    it is (``tests/test_properties.py`` checks both halves of that)."""
+    if cache is None:
+        return
+    for entry in merged:
+        key = record_digest(entry.thread)
+        if not cache.get(key):
+            cache.put(key, True)
+
+
+def _encode_clean(value: bool) -> int:
+    return 1
+
+
+def _decode_clean(raw: object) -> bool:
+    if raw != 1 or type(raw) is not int:
+        raise ValueError("expected 1")
+    return True
+
+
+@dataclasses.dataclass(frozen=True)
+class Caches:
+    """What the last run computed (generator/cache.py), one cache per stage."""
+
+    clean: StageCache[bool]
+    facts: StageCache[Facts]
+    pages: StageCache[PageEntry]
+    relate: RelateCache
+    index: IndexCache
+
+    @classmethod
+    def under(cls, out: Path) -> Caches:
+        return cls(
+            clean=StageCache(out, "clean", _encode_clean, _decode_clean),
+            facts=StageCache(out, "facts", encode_facts, decode_facts),
+            pages=StageCache(out, "pages", encode_page, decode_page),
+            relate=RelateCache(out),
+            index=IndexCache(out),
+        )
+
+    def save(self) -> None:
+        for cache in (self.clean, self.facts, self.pages, self.relate, self.index):
+            cache.save()
+
+
 def build_corpus(
     threads: Sequence[Thread],
     published: dict[str, str],
     warn: Callable[[Source, str], None],
     keep: Callable[[Thread], bool] = lambda thread: True,
-    facts_cache: StageCache[Facts] | None = None,
-    relate_cache: RelateCache | None = None,
+    caches: Caches | None = None,
+    lap: Callable[[str], None] = lambda stage: None,
 ) -> tuple[list[MergedThread], SlugPlan, list[Enriched]]:
     """Everything from cleaned, unmerged threads to enriched, related items;
-    merged threads that ``keep`` refuses (pruned) go no further."""
-    merged = [m for m in merge_threads(prepare(thread) for thread in threads) if keep(m.thread)]
+    merged threads that ``keep`` refuses (pruned) go no further.  ``lap``
+    is told when each stage ends."""
+    merged = [m for m in merge_threads(prepare_remembered(threads, caches and caches.clean)) if keep(m.thread)]
+    remember_clean(merged, caches and caches.clean)
     plan = plan_slugs([(m.thread.key, m.keys, m.thread.title) for m in merged], published)
-    return merged, plan, add_relations(enrich(merged, plan.slugs, warn, facts_cache), cache=relate_cache)
+    lap("clean+merge")
+    enriched = enrich(merged, plan.slugs, warn, caches and caches.facts)
+    lap("enrich")
+    related = add_relations(enriched, cache=caches and caches.relate)
+    lap("relate")
+    return merged, plan, related
+
+
+def _index(rendered: Sequence[RenderedPage], items: Sequence[Enriched], cache: IndexCache | None) -> dict[str, bytes]:
+    """The search index files of the thread pages (the memo scores only
+    what changed)."""
+    documents = sorted_documents(page.document for page in rendered)
+    if cache is None:
+        return index_from_postings(documents, items, score_postings(documents, corpus_stats(documents)))
+    digest_of = {page.document.slug: page.digest for page in rendered if page.document is not None}
+    return index_from_postings(documents, items, cache.postings(documents, [digest_of[doc.slug] for doc in documents]))
 
 
 def _older_than(thread: Thread, cutoff: str) -> bool:
@@ -313,31 +436,34 @@ def _convert(
             return True
 
         # What the last run classified and rendered (generator/cache.py).
-        facts_cache = StageCache(out, "facts", encode_facts, decode_facts) if use_cache else None
-        page_cache = StageCache(out, "pages", encode_page, decode_page) if use_cache else None
-        relate_cache = RelateCache(out) if use_cache else None
-        merged, plan, items = build_corpus([*previous, *threads], published, collect, keep, facts_cache, relate_cache)
+        caches = Caches.under(out) if use_cache else None
+        merged, plan, items = build_corpus([*previous, *threads], published, collect, keep, caches, timer.lap)
         summary.pruned = len(pruned)
-        timer.lap("enrich+relate")
-        rendered, items = render_all(items, collect, page_cache, out)
-        others = [*browse_pages(items), *redirect_pages(plan.redirects, {item.slug: item for item in items})]
-        files = [(page.path, page.data) for page in rendered] + [(page.path, page_bytes(page)) for page in others]
-        summary.threads, summary.pages = len(items), len(files)
+        rendered, items = render_all(items, collect, caches and caches.pages, out)
         timer.lap("render")
+        others = [*browse_pages(items), *redirect_pages(plan.redirects, {item.slug: item for item in items})]
+        # A page on disk is reported unchanged without its bytes (write_files
+        # never reads or writes an ``on_disk`` path), so it may not have them.
+        files = [(page.path, page.data or b"") for page in rendered] + [(page.path, page_bytes(page)) for page in others]
+        summary.threads, summary.pages = len(items), len(files)
+        timer.lap("browse")
         # Stale pages (pruned or merged away) are removed only when every
         # input was read cleanly and the knowledge base is not empty.
         # A prune may empty the knowledge base on purpose.
         complete = (bool(merged) or bool(prune_before)) and not read_problems
         on_disk = frozenset(page.path for page in rendered if page.on_disk)
         summary.report = write_files(out, files, remove_stale=complete, on_disk=on_disk)
-        write_index(out, index_from_documents([page.document for page in rendered], items), remove_stale=complete)
+        if caches is not None:
+            remember_signatures(out, rendered, summary.report, caches.pages)
+        timer.lap("write")
+        write_index(out, _index(rendered, items, caches and caches.index), remove_stale=complete)
+        timer.lap("index")
         write_state_file(out, SITE_CONFIG, generated_config(sidebar_nav()))
         write_state_file(out, CORPUS, corpus_bytes([m.thread for m in merged]))
         write_state_file(out, SLUGS, slugs_bytes(plan.published))
-        for cache in (facts_cache, page_cache, relate_cache):
-            if cache is not None:
-                cache.save()
-    timer.lap("write")
+        if caches is not None:
+            caches.save()
+    timer.lap("state")
     for path in summary.report.protected:
         collect(Source(str(out / path)), "not overwritten: the file was edited by hand or not generated by kb")
     return summary

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from generator.cache import CACHE_DIR, load_state, save_state
+from generator.cache import CACHE_DIR, all_counts, all_strings, load_state, save_state
 from generator.parallel import collector_paused, fork_map
 from generator.records import Related
 from generator.relate import (
@@ -72,10 +72,16 @@ from generator.relate import (
 )
 from generator.textvec import TEXT_IDF_SCALE, ThreadTerms, df_level, specificity
 
-#: Re-rank incrementally while at most this share of the threads must be
-#: ranked again (and always for a few); beyond it a cold run is as quick.
+#: Relate incrementally while at most this share of the threads changed
+#: (and always for a few)...
 INCREMENTAL_SHARE = 0.2
 INCREMENTAL_MIN = 200
+#: ...and while at most this share must be ranked again: re-ranking reuses
+#: every unchanged thread's terms, so it stays cheaper than a cold run until
+#: nearly everything moves (a common word crossing a frequency level moves
+#: the vectors of all its holders, and the lists of all who compared
+#: themselves with them).
+RERANK_SHARE = 0.6
 
 Edge = tuple[float, int, int]  # near-duplicate pair (text score, i < j)
 
@@ -319,7 +325,7 @@ def _incremental(
     revector = set(changed)
     if level_moved:
         revector.update(i for i, t in enumerate(threads) if i not in changed_set and not level_moved.isdisjoint(t.term_ids))
-    if len(revector) > budget:
+    if len(revector) > max(INCREMENTAL_MIN, int(n * RERANK_SHARE)):
         return None
     vector_moved = set(changed)
     for i in sorted(revector):
@@ -374,7 +380,7 @@ def _incremental(
             again.add(i)
         elif postings_moved and not postings_moved.isdisjoint(thread.vector_ids[:QUERY_TERMS]):
             recheck.add(i)
-    if len(again) + len(recheck) > budget:
+    if len(again) + len(recheck) > max(INCREMENTAL_MIN, int(n * RERANK_SHARE)):
         return None
 
     # -- rank them against the whole corpus, as a cold run would
@@ -561,17 +567,14 @@ def encode_memo(memo: RelateMemo) -> dict[str, Any]:
     }
 
 
-_STR, _INT = frozenset({str}), frozenset({int})
-
-
 def _strings(value: Any) -> list[str]:
-    if type(value) is not list or not _STR.issuperset(map(type, value)):
+    if type(value) is not list or not all_strings(value):
         raise ValueError("expected strings")
     return value
 
 
 def _numbers(value: Any, below: float) -> list[int]:
-    if type(value) is not list or not _INT.issuperset(map(type, value)) or value and (min(value) < 0 or max(value) >= below):
+    if type(value) is not list or not all_counts(value) or value and max(value) >= below:
         raise ValueError("expected numbers in range")
     return value
 

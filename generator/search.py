@@ -183,14 +183,30 @@ def load_documents(content: Path, taxonomy: Taxonomy | None = None) -> list[Docu
 
 
 @dataclass(frozen=True)
-class _Stats:
-    count: int
+class CorpusStats:
+    count: float  # documents, on the grid of :func:`corpus_grid`
     frequency: Mapping[str, int]  # documents containing the word
-    average_length: float
+    average_length: float  # weighted words per document, on the grid
     vocabulary: tuple[str, ...]
 
 
-def _stats(documents: Sequence[Document]) -> _Stats:
+#: Steps per octave of :func:`corpus_grid` (1.1% apart).
+GRID_STEPS = 64
+
+
+def corpus_grid(value: float) -> float:
+    """``value`` rounded to a 1/64-octave grid.  BM25 reads two corpus-wide
+    figures, the number of documents and their average length; exact, they
+    move with every thread added or edited and so does every score of every
+    word.  On the grid they stay put, so only the words a changed thread
+    uses get new scores and the converter rewrites only their index shards
+    (generator/indexstate.py); a score moves by at most about half a percent."""
+    if value <= 0:
+        return 0.0
+    return 2.0 ** (round(math.log2(value) * GRID_STEPS) / GRID_STEPS)
+
+
+def corpus_stats(documents: Sequence[Document]) -> CorpusStats:
     frequency: Counter[str] = Counter()
     total = 0.0
     for document in documents:
@@ -199,7 +215,8 @@ def _stats(documents: Sequence[Document]) -> _Stats:
             words.update(counts)
             total += FIELD_WEIGHTS[name] * sum(counts.values())
         frequency.update(words)
-    return _Stats(len(documents), frequency, total / max(1, len(documents)), tuple(sorted(frequency)))
+    count = len(documents)
+    return CorpusStats(corpus_grid(count), frequency, corpus_grid(total / max(1, count)), tuple(sorted(frequency)))
 
 
 def _edit_distance_at_most(a: str, b: str, limit: int) -> bool:
@@ -216,7 +233,7 @@ def _edit_distance_at_most(a: str, b: str, limit: int) -> bool:
     return previous[-1] <= limit
 
 
-def expand(word: str, stats: _Stats) -> dict[str, float]:
+def expand(word: str, stats: CorpusStats) -> dict[str, float]:
     """The content words a query word stands for, with weights: itself; else
     words it begins; else words one (two, for long words) edits away."""
     if word in stats.frequency:
@@ -236,7 +253,7 @@ def _weighted_length(document: Document) -> float:
     return sum(FIELD_WEIGHTS[name] * sum(counts.values()) for name, counts in document.fields.items())
 
 
-def _bm25(document: Document, word: str, stats: _Stats, length: float | None = None) -> float:
+def _bm25(document: Document, word: str, stats: CorpusStats, length: float | None = None) -> float:
     """BM25F of ``word`` in ``document``; pass the document's
     :func:`_weighted_length` when scoring many words of one document."""
     weighted_tf = sum(FIELD_WEIGHTS[name] * counts.get(word, 0) for name, counts in document.fields.items())
@@ -245,7 +262,7 @@ def _bm25(document: Document, word: str, stats: _Stats, length: float | None = N
     if length is None:
         length = _weighted_length(document)
     df = stats.frequency.get(word, 0)
-    idf = math.log(1 + (stats.count - df + 0.5) / (df + 0.5))
+    idf = math.log(1 + max(0.0, stats.count - df + 0.5) / (df + 0.5))  # the grid may put count below df
     norm = K1 * (1 - B + B * length / max(1e-9, stats.average_length))
     return idf * weighted_tf * (K1 + 1) / (weighted_tf + norm)
 
@@ -263,7 +280,7 @@ def search(documents: Sequence[Document], query: str, limit: int = DEFAULT_LIMIT
     words = query_words(query)
     if not words or not documents or limit <= 0:
         return []
-    stats = _stats(documents)
+    stats = corpus_stats(documents)
     expansions = [expand(word, stats) for word in words]
     hits = []
     for document in documents:

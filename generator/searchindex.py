@@ -42,9 +42,11 @@ Everything but :func:`write_index` is pure; the same pages give the same bytes.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import re
+import stat
 from collections import defaultdict
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
@@ -56,10 +58,11 @@ from generator.search import (
     MIN_PREFIX,
     THREADS_DIR,
     Document,
+    CorpusStats,
     _bm25,
     _weighted_length,
     _edit_distance_at_most,
-    _stats,
+    corpus_stats,
     document_from,
     query_words,
 )
@@ -121,49 +124,65 @@ def teaser(text: str, limit: int = TEASER_CHARS) -> str:
 # --- encoding -----------------------------------------------------------------
 
 
-def encode_numbers(numbers: Iterable[int]) -> str:
-    out: list[str] = []
-    for number in numbers:
-        if number < 0:
-            raise ValueError(f"cannot encode a negative number: {number}")
-        digits = [_TERMINAL[number & 31]]
+def _encode_one(number: int) -> str:
+    if number < 0:
+        raise ValueError(f"cannot encode a negative number: {number}")
+    digits = [_TERMINAL[number & 31]]
+    number >>= 5
+    while number:
+        digits.append(_CONTINUE[number & 31])
         number >>= 5
-        while number:
-            digits.append(_CONTINUE[number & 31])
-            number >>= 5
-        out.extend(reversed(digits))
-    return "".join(out)
+    return "".join(reversed(digits))
+
+
+#: The code of every number below 32**3, made once: an index of 10,000
+#: threads encodes two million numbers, nearly all of them that small.
+_SMALL_CODES = tuple(_encode_one(n) for n in range(32**3))
+
+
+def encode_numbers(numbers: Iterable[int]) -> str:
+    values = list(numbers)
+    if values and 0 <= min(values) and max(values) < len(_SMALL_CODES):
+        return "".join(map(_SMALL_CODES.__getitem__, values))
+    return "".join(_SMALL_CODES[n] if 0 <= n < len(_SMALL_CODES) else _encode_one(n) for n in values)
+
+
+#: One number's digits: continuation digits, then a terminal one.
+_NUMBER = re.compile(f"[{re.escape(_CONTINUE)}]*[{re.escape(_TERMINAL)}]")
+_SMALL_VALUES = {code: n for n, code in enumerate(_SMALL_CODES)}
+
+
+def _decode_one(code: str) -> int:
+    value = 0
+    for char in code[:-1]:
+        value = value * 32 + _CONTINUE.index(char)
+    return value * 32 + _TERMINAL.index(code[-1])
 
 
 def decode_numbers(text: str) -> list[int]:
-    numbers, value = [], 0
-    for char in text:
-        digit = _TERMINAL.find(char)
-        if digit >= 0:
-            numbers.append(value * 32 + digit)
-            value = 0
-        else:
-            value = value * 32 + _CONTINUE.index(char)
-    return numbers
+    """The numbers of :func:`encode_numbers`; ValueError for any other text."""
+    codes = _NUMBER.findall(text)
+    if sum(map(len, codes)) != len(text):
+        raise ValueError("not an encoded list of numbers")
+    small = _SMALL_VALUES
+    try:
+        return list(map(small.__getitem__, codes))
+    except KeyError:  # a number of four digits or more (or a zero-padded one)
+        return [small[code] if code in small else _decode_one(code) for code in codes]
 
 
 def encode_postings(postings: Sequence[tuple[int, int]]) -> str:
     """[(doc id, scaled score)] sorted by id -> delta-coded varint string."""
-    flat: list[int] = []
-    previous = 0
-    for doc_id, score in postings:
-        flat += [doc_id - previous, score]
-        previous = doc_id
-    return encode_numbers(flat)
+    ids = [doc_id for doc_id, _ in postings]
+    deltas = [b - a for a, b in zip([0, *ids], ids)]
+    return encode_numbers([n for pair in zip(deltas, (score for _, score in postings)) for n in pair])
 
 
 def decode_postings(text: str) -> list[tuple[int, int]]:
     numbers = decode_numbers(text)
-    postings, doc_id = [], 0
-    for index in range(0, len(numbers), 2):
-        doc_id += numbers[index]
-        postings.append((doc_id, numbers[index + 1]))
-    return postings
+    if len(numbers) % 2:
+        raise ValueError("postings come in (id delta, score) pairs")
+    return list(zip(itertools.accumulate(numbers[0::2]), numbers[1::2]))
 
 
 def _json(data: object) -> str:
@@ -234,7 +253,7 @@ def _document_scores(doc_id: int) -> list[tuple[str, int]]:
     document = documents[doc_id]
     words = sorted({word for counts in document.fields.values() for word in counts})
     length = _weighted_length(document)  # once per document, not once per word
-    return [(word, max(1, round(_bm25(document, word, stats, length) * SCORE_SCALE))) for word in words]
+    return [(word, word_score(document, word, stats, length)) for word in words]
 
 
 def index_files(
@@ -251,13 +270,20 @@ def index_files(
 def index_from_documents(analysed: Iterable[Document | None], items: Sequence[Enriched] = ()) -> dict[str, bytes]:
     """:func:`index_files` from pages already analysed by :func:`page_document`
     (the pipeline does that where it renders the pages, on every core)."""
-    documents = sorted((doc for doc in analysed if doc is not None), key=lambda doc: doc.slug)
-    bodies = {item.slug: item.thread.body for item in items}
-    files: dict[str, bytes] = {}
+    documents = sorted_documents(analysed)
+    return index_from_postings(documents, items, score_postings(documents, corpus_stats(documents)))
 
-    # Postings: the finished per-word score of each document (scored on both
-    # cores for a large corpus; the workers share the documents by fork).
-    _FORK_STATE["scoring"] = (documents, _stats(documents) if documents else None)
+
+def sorted_documents(analysed: Iterable[Document | None]) -> list[Document]:
+    """The thread documents in slug order: a document's id is its rank."""
+    return sorted((doc for doc in analysed if doc is not None), key=lambda doc: doc.slug)
+
+
+def score_postings(documents: Sequence[Document], stats: CorpusStats) -> dict[str, str]:
+    """Every word's encoded postings: the finished score of each document
+    that has it (scored on both cores for a large corpus; the workers share
+    the documents by fork)."""
+    _FORK_STATE["scoring"] = (documents, stats)
     try:
         scored = fork_map(_document_scores, range(len(documents)))
     finally:
@@ -266,7 +292,19 @@ def index_from_documents(analysed: Iterable[Document | None], items: Sequence[En
     for doc_id, scores in enumerate(scored):
         for word, score in scores:
             postings[word].append((doc_id, score))
-    encoded = {word: encode_postings(entries) for word, entries in postings.items()}
+    return {word: encode_postings(entries) for word, entries in postings.items()}
+
+
+def word_score(document: Document, word: str, stats: CorpusStats, length: float) -> int:
+    """The score a posting stores: BM25F scaled to an integer, at least 1."""
+    return max(1, round(_bm25(document, word, stats, length) * SCORE_SCALE))
+
+
+def index_from_postings(documents: Sequence[Document], items: Sequence[Enriched], encoded: Mapping[str, str]) -> dict[str, bytes]:
+    """The index files of documents in slug order, from their words'
+    encoded postings (:func:`score_postings`)."""
+    bodies = {item.slug: item.thread.body for item in items}
+    files: dict[str, bytes] = {}
     keys = shard_keys({word: len(text) + len(word) + 6 for word, text in encoded.items()})
     key_set = set(keys)
     shards: dict[str, dict[str, str]] = defaultdict(dict)
@@ -396,6 +434,20 @@ def search_files(files: Mapping[str, bytes], query: str, limit: int = 10) -> lis
 # --- writing (the only I/O) ---------------------------------------------------
 
 
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether ``path`` is a regular file (not a link) with exactly ``data``;
+    one ``lstat``, and a read only when the size matches (3,500 index files
+    are compared on every run)."""
+    try:
+        status = os.lstat(path)
+        if not stat.S_ISREG(status.st_mode) or status.st_size != len(data):
+            return False
+        with open(path, "rb") as handle:
+            return handle.read() == data
+    except OSError:
+        return False
+
+
 def write_index(root: Path, files: Mapping[str, bytes], *, remove_stale: bool = True) -> int:
     """Write ``files`` under ``root/INDEX_DIR`` (atomic replace, unchanged
     files untouched); remove index files of an earlier run that are no longer
@@ -403,10 +455,11 @@ def write_index(root: Path, files: Mapping[str, bytes], *, remove_stale: bool = 
     index uses (``meta.js``, ``t….js``, ``d….js``, ``v….js``) are ever removed.
     Returns the number of files written."""
     written = 0
+    resolved: dict[Path, str] = {}  # one folder: resolved once, not once per file
     for name in sorted(files):
-        destination = safe_destination(root, f"{INDEX_DIR}/{name}")
+        destination = safe_destination(root, f"{INDEX_DIR}/{name}", resolved)
         data = files[name]
-        if destination.is_file() and not destination.is_symlink() and destination.read_bytes() == data:
+        if _holds(destination, data):
             continue
         destination.parent.mkdir(parents=True, exist_ok=True)
         temporary = destination.with_name(f".{name}.{os.getpid()}.tmp")

@@ -94,6 +94,57 @@ def test_a_page_edited_by_hand_is_not_taken_from_the_cache(tmp_path):
     assert page.read_bytes() == edited
 
 
+@pytest.fixture
+def page_reads(monkeypatch):
+    """The thread pages read from disk (by any Path.read_bytes)."""
+    read: list[str] = []
+    real = Path.read_bytes
+
+    def reading(self):
+        if self.parent.name == "threads":
+            read.append(self.name)
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", reading)
+    return read
+
+
+def test_a_rerun_does_not_read_pages_whose_files_are_as_it_left_them(tmp_path, page_reads):
+    out = tmp_path / "content"
+    convert([SEED], out, as_of=SEED_DATE)
+    page_reads.clear()
+    assert not convert([SEED], out, as_of=SEED_DATE).report.written
+    assert page_reads == []
+
+
+def test_a_touched_page_is_read_once_and_kept(tmp_path, page_reads):
+    out = tmp_path / "content"
+    convert([SEED], out, as_of=SEED_DATE)
+    page = sorted((out / "threads").glob("*.md"))[0]
+    os.utime(page, ns=(1, 1))  # another mtime, the same bytes
+    page_reads.clear()
+    assert not convert([SEED], out, as_of=SEED_DATE).report.written
+    assert page_reads == [page.name]
+    page_reads.clear()
+    convert([SEED], out, as_of=SEED_DATE)
+    assert page_reads == []  # its new signature was remembered
+
+
+def test_an_edit_of_the_same_size_with_the_old_mtime_is_still_noticed(tmp_path):
+    out = tmp_path / "content"
+    convert([SEED], out, as_of=SEED_DATE)
+    page = sorted((out / "threads").glob("*.md"))[0]
+    before = page.stat()
+    data = page.read_bytes()
+    edited = data.replace(b"e", b"E", 1)
+    assert edited != data and len(edited) == len(data)
+    page.write_bytes(edited)
+    os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))  # only the ctime tells
+    summary = convert([SEED], out, as_of=SEED_DATE)
+    assert f"threads/{page.name}" in summary.report.protected
+    assert page.read_bytes() == edited
+
+
 def test_a_deleted_page_is_written_again(tmp_path):
     out = tmp_path / "content"
     convert([SEED], out, as_of=SEED_DATE)

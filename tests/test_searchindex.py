@@ -163,9 +163,25 @@ def test_seed_term_shards_stay_under_the_size_limit(seed_pages):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.integers(min_value=0, max_value=2**40), max_size=30))
+@given(st.lists(st.one_of(st.integers(0, 40_000), st.integers(min_value=0, max_value=2**40)), max_size=30))
 def test_numbers_round_trip(numbers):
     assert decode_numbers(encode_numbers(numbers)) == numbers
+
+
+@pytest.mark.parametrize("text", ["!", "0!", "W", "0W", "ab"])
+def test_text_that_is_not_encoded_numbers_is_refused(text):
+    with pytest.raises(ValueError):
+        decode_numbers(text)
+
+
+def test_zero_padded_digits_decode_to_their_value():
+    assert decode_numbers("W0X1") == [0, 33]
+
+
+@pytest.mark.parametrize("numbers", [[-1], [5, -3], [2**40, -1]])
+def test_a_negative_number_is_refused(numbers):
+    with pytest.raises(ValueError):
+        encode_numbers(numbers)
 
 
 @settings(max_examples=60, deadline=None)

@@ -1,1 +1,1 @@
-self.__kbShard("t30",{"02":"3YgI","0300":"3YgI","0x100bdee70":"3YgI","0x1015a2050":"3YgI"});
+self.__kbShard("t30",{"02":"3YgQ","0300":"3YgQ","0x100bdee70":"3YgQ","0x1015a2050":"3YgQ"});

@@ -1,1 +1,1 @@
-self.__kbShard("t33",{"3":"0XtL3XbS3Xh16uF5Xp2","30":"FXu1","36.419345":"3YgI","384":"7Ys3"});
+self.__kbShard("t33",{"3":"0XtS3Xc13Xh76uJ5Xp9","30":"FXu7","36.419345":"3YgQ","384":"7YsB"});

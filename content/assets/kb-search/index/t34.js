@@ -1,1 +1,1 @@
-self.__kbShard("t34",{"4":"0XtL6Xh16uF3XqO2Xp2","49152":"7Ys3"});
+self.__kbShard("t34",{"4":"0XtS6Xh76uJ3XqV2Xp9","49152":"7YsB"});

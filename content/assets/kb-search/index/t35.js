@@ -1,1 +1,1 @@
-self.__kbShard("t35",{"5":"0YuECXcS","500":"6YqN","50mb":"9XyA","512":"6aZE","58884":"3YgI"});
+self.__kbShard("t35",{"5":"0YuLCXd1","500":"6YqV","50mb":"9XyH","512":"6aZN","58884":"3YgQ"});

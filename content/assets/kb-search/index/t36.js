@@ -1,1 +1,1 @@
-self.__kbShard("t36",{"6":"0YgECXWN4XfS","64":"CXm6","65535":"7Ys3"});
+self.__kbShard("t36",{"6":"0YgMCXWS4Xg1","64":"CXmC","65535":"7YsB"});

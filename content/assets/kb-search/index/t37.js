@@ -1,1 +1,1 @@
-self.__kbShard("t37",{"7":"0YuECXcS","737894":"FXu1"});
+self.__kbShard("t37",{"7":"0YuLCXd1","737894":"FXu7"});

@@ -1,1 +1,1 @@
-self.__kbShard("t39",{"9":"0YgECXWN6ZgS","921":"6YqN","99":"1ZX0"});
+self.__kbShard("t39",{"9":"0YgMCXWS6Zh5","921":"6YqV","99":"1ZX8"});

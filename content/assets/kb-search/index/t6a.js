@@ -1,1 +1,1 @@
-self.__kbShard("t6a",{"jan":"FXu1"});
+self.__kbShard("t6a",{"jan":"FXu7"});

@@ -1,1 +1,1 @@
-self.__kbShard("t6b",{"keep":"JZj8","kernel":"7Ys3","key":"FZqB","keychain":"FXj61ZYG","keyverifysignature":"FZdT","killing":"FXu1","kind":"1ZX0","kit":"0aeM","know":"1ZX0","known":"0YlPCy43XnV1Xa0"});
+self.__kbShard("t6b",{"keep":"JZjG","kernel":"7YsB","key":"FZqL","keychain":"FXjC1ZYP","keyverifysignature":"FZe7","killing":"FXu7","kind":"1ZX8","kit":"0aeV","know":"1ZX8","known":"0Ym1Cy93Xo61Xa5"});

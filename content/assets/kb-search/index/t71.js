@@ -1,1 +1,1 @@
-self.__kbShard("t71",{"quarantine":"CXzD3Xj6","queries":"6YqN","query":"6YqN","question":"0X81X91X41X41X51X31X21X21XE1I1X81XB1S1XD1XB1G1R1XA1S1XD","questions":"6XnF1Xo88XWM1Xa0","quinn":"FXu1"});
+self.__kbShard("t71",{"quarantine":"CXzL3XjC","queries":"6YqV","query":"6YqV","question":"0XF1XG1XA1XA1XB1X91X81X81XL1L1XE1XJ1X01XL1XI1J1X01XH1X01XL","questions":"6XnL1XoE8XWS1Xa5","quinn":"FXu7"});

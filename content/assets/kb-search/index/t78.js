@@ -1,1 +1,1 @@
-self.__kbShard("t78",{"xattr":"FXu1","xcode":"2Xs4Ay43XyL1Ym0","xcodebuild":"FYzQ1XnN","xcodegen":"FXu1","xcodeproj":"GXzL","xcrun":"FXu1","xml":"3Yr8DXnN","xpc":"3ah6CYzQ","xpcclient":"3abJ","xpcserver":"3ZfN","xxxx":"IZyG","xxxxx":"Iah1"});
+self.__kbShard("t78",{"xattr":"FXu7","xcode":"2XsBAy93XyT1Ym9","xcodebuild":"FY-31XnT","xcodegen":"FXu7","xcodeproj":"GXzS","xcrun":"FXu7","xml":"3YrGDXnT","xpc":"3ahFCY-3","xpcclient":"3abS","xpcserver":"3Zg0","xxxx":"IZyP","xxxxx":"IahB"});

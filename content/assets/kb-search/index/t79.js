@@ -1,1 +1,1 @@
-self.__kbShard("t79",{"year":"1ZX0","yes":"3Xy5FYiD"});
+self.__kbShard("t79",{"year":"1ZX8","yes":"3XyBFYiL"});

@@ -1,1 +1,1 @@
-self.__kbShard("tc397",{"\u00d72":"FYrK"});
+self.__kbShard("tc397",{"\u00d72":"FYrS"});

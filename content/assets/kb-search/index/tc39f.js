@@ -1,1 +1,1 @@
-self.__kbShard("tc39f",{"\u00df":"3YgI"});
+self.__kbShard("tc39f",{"\u00df":"3YgQ"});
