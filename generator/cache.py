@@ -5,10 +5,10 @@ re-derives every page, but from one scrape to the next most threads do not
 change.  Classification and page rendering are pure functions of their
 input record, so their results are remembered under a digest of that input:
 
-* ``clean.json``: digests of threads that cleaning leaves as they are
+* ``clean.jsonl``: digests of threads that cleaning leaves as they are
   (generator/pipeline.py, ``prepare_remembered``);
-* ``facts.json``: digest of the merged thread -> its Facts;
-* ``pages.json``: digest of the enriched thread (thread, slug, facts,
+* ``facts.jsonl``: digest of the merged thread -> its Facts;
+* ``pages.jsonl``: digest of the enriched thread (thread, slug, facts,
   related list, near-duplicates) -> the page's path, the digest of its bytes
   and its search analysis.  A remembered page is used only while the file on
   disk still has exactly those bytes, so an edited or deleted page is
@@ -108,33 +108,51 @@ def _thread_values(thread: Thread) -> tuple[Any, ...]:
 
 class StageCache(Generic[V]):
     """One stage's remembered results: ``get``/``put`` by record digest,
-    ``save`` at the end of a run."""
+    ``save`` at the end of a run.
+
+    The file is JSON Lines: the converter's version, then ``<key> TAB
+    <entry as JSON>`` per line, by key.  An entry is parsed only when asked
+    for and saved again as the bytes it was read as, so a run that changed a
+    few threads writes back 10,000 entries without encoding them again."""
 
     def __init__(self, root: Path, name: str, encode: Callable[[V], Any], decode: Callable[[Any], V]) -> None:
-        self._relative = f"{CACHE_DIR}/{name}.json"
+        self._relative = f"{CACHE_DIR}/{name}.jsonl"
         self._root = root
         self._encode, self._decode = encode, decode
-        self._stored: dict[str, Any] = self._load()
-        self._kept: dict[str, Any] = {}
+        self._stored: dict[str, bytes] = self._load()
+        self._kept: dict[str, bytes] = {}
         self._changed = False
 
-    def _load(self) -> dict[str, Any]:
-        entries = load_state(self._root, self._relative)
-        return entries if isinstance(entries, dict) else {}
+    def _load(self) -> dict[str, bytes]:
+        try:
+            path = safe_destination(self._root, f"{STATE_DIR}/{self._relative}")
+            if path.is_symlink() or not path.is_file():
+                return {}
+            header, _, body = path.read_bytes().partition(b"\n")
+        except (OSError, WriteError):
+            return {}
+        if header != _version_line():
+            return {}  # another converter's (or not a cache at all): start afresh
+        stored: dict[str, bytes] = {}
+        for line in body.split(b"\n"):
+            key, tab, entry = line.partition(b"\t")
+            if tab and key.isascii() and key.isalnum():
+                stored[key.decode("ascii")] = entry
+        return stored
 
     def get(self, key: str) -> V | None:
         raw = self._stored.get(key)
         if raw is None:
             return None
         try:
-            value = self._decode(raw)
+            value = self._decode(json.loads(raw))
         except Exception:  # noqa: BLE001 - any damaged entry is recomputed, never a traceback
             return None
         self._kept[key] = raw
         return value
 
     def put(self, key: str, value: V) -> None:
-        self._kept[key] = self._encode(value)
+        self._kept[key] = json.dumps(self._encode(value), ensure_ascii=False, separators=(",", ":")).encode()
         self._changed = True
 
     def save(self) -> None:
@@ -142,7 +160,13 @@ class StageCache(Generic[V]):
         what was loaded (a rerun with nothing new rewrites no cache)."""
         if not self._changed and self._kept.keys() == self._stored.keys():
             return
-        save_state(self._root, self._relative, dict(sorted(self._kept.items())))
+        lines = [_version_line()]
+        lines += [key.encode("ascii") + b"\t" + self._kept[key] for key in sorted(self._kept)]
+        write_state_file(self._root, self._relative, b"\n".join(lines) + b"\n")
+
+
+def _version_line() -> bytes:
+    return json.dumps(generator_version()).encode("ascii")
 
 
 def load_state(root: Path, relative: str) -> Any:

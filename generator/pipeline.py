@@ -98,11 +98,13 @@ def enrich(
     slugs: dict[str, str],
     warn: Callable[[Source, str], None],
     cache: StageCache[Facts] | None = None,
+    digests: Sequence[str] | None = None,
 ) -> list[Enriched]:
     """Classify every thread (on every core); with a ``cache``, only the
-    threads it does not already know."""
+    threads it does not already know.  ``digests`` are the threads'
+    :func:`record_digest`, when already taken."""
     threads = [entry.thread for entry in merged]
-    keys = [record_digest(thread) for thread in threads] if cache is not None else []
+    keys = [] if cache is None else list(digests) if digests is not None else [record_digest(t) for t in threads]
     known = [cache.get(key) for key in keys] if cache is not None else [None] * len(threads)
     if cache is not None:
         ids = _taxonomy_ids(load_taxonomy())
@@ -295,16 +297,16 @@ def prepare_remembered(threads: Iterable[Thread], cache: StageCache[bool] | None
         yield cleaned
 
 
-def remember_clean(merged: Iterable[MergedThread], cache: StageCache[bool] | None) -> None:
+def remember_clean(merged: Iterable[MergedThread], cache: StageCache[bool]) -> list[str]:
     """Remember the merged threads as clean: they are what the corpus file
     will hold, and merging cleaned threads gives a thread cleaning leaves as
-    it is (``tests/test_properties.py`` checks both halves of that)."""
-    if cache is None:
-        return
-    for entry in merged:
-        key = record_digest(entry.thread)
+    it is (``tests/test_properties.py`` checks both halves of that).
+    Returns their digests."""
+    keys = [record_digest(entry.thread) for entry in merged]
+    for key in keys:
         if not cache.get(key):
             cache.put(key, True)
+    return keys
 
 
 def _encode_clean(value: bool) -> int:
@@ -354,10 +356,10 @@ def build_corpus(
     merged threads that ``keep`` refuses (pruned) go no further.  ``lap``
     is told when each stage ends."""
     merged = [m for m in merge_threads(prepare_remembered(threads, caches and caches.clean)) if keep(m.thread)]
-    remember_clean(merged, caches and caches.clean)
+    digests = remember_clean(merged, caches.clean) if caches is not None else None
     plan = plan_slugs([(m.thread.key, m.keys, m.thread.title) for m in merged], published)
     lap("clean+merge")
-    enriched = enrich(merged, plan.slugs, warn, caches and caches.facts)
+    enriched = enrich(merged, plan.slugs, warn, caches and caches.facts, digests)
     lap("enrich")
     related = add_relations(enriched, cache=caches and caches.relate)
     lap("relate")

@@ -27,6 +27,18 @@ def _content(root: Path) -> dict[str, bytes]:
     }
 
 
+def _entries(path: Path) -> dict[str, object]:
+    """A stage cache's entries (JSON Lines: the version, then key TAB entry)."""
+    lines = path.read_bytes().split(b"\n")[1:]
+    return {key.decode(): json.loads(entry) for key, _, entry in (line.partition(b"\t") for line in lines if line)}
+
+
+def _write_entries(path: Path, entries: dict[str, object]) -> None:
+    header = path.read_bytes().split(b"\n", 1)[0]
+    body = b"".join(f"{key}\t{json.dumps(entry)}\n".encode() for key, entry in entries.items())
+    path.write_bytes(header + b"\n" + body)
+
+
 def _changed_seed(tmp_path: Path) -> Path:
     """The seed with one thread's body and views changed."""
     text = SEED.read_text(encoding="utf-8")
@@ -170,8 +182,10 @@ def test_a_damaged_cache_is_ignored_and_rebuilt(tmp_path, damage):
     out = tmp_path / "content"
     convert([SEED], out, as_of=SEED_DATE)
     first = _content(out)
-    for cache in (out / STATE_DIR / CACHE_DIR).glob("*.json"):
-        if damage is None:
+    for cache in (out / STATE_DIR / CACHE_DIR).glob("*.json*"):
+        if damage is None and cache.suffix == ".jsonl":
+            _write_entries(cache, {key: ["wrong", {"shape": 1}] for key in _entries(cache)})
+        elif damage is None:
             data = json.loads(cache.read_text(encoding="utf-8"))
             data["entries"] = {key: ["wrong", {"shape": 1}] for key in data["entries"]}
             cache.write_text(json.dumps(data), encoding="utf-8")
@@ -182,7 +196,7 @@ def test_a_damaged_cache_is_ignored_and_rebuilt(tmp_path, damage):
     summary = convert([SEED], out, as_of=SEED_DATE)
     assert not summary.warnings
     assert _content(out) == first
-    assert json.loads((out / STATE_DIR / CACHE_DIR / "pages.json").read_text(encoding="utf-8"))["entries"]
+    assert _entries(out / STATE_DIR / CACHE_DIR / "pages.jsonl")
 
 
 def test_the_cache_keeps_only_what_the_last_run_used(tmp_path):
@@ -190,8 +204,7 @@ def test_the_cache_keeps_only_what_the_last_run_used(tmp_path):
     convert([SEED], out, as_of=SEED_DATE)
     convert([_changed_seed(tmp_path)], out, as_of=SEED_DATE)
     for name in ("facts", "pages"):
-        entries = json.loads((out / STATE_DIR / CACHE_DIR / f"{name}.json").read_text(encoding="utf-8"))["entries"]
-        assert len(entries) == 20, name
+        assert len(_entries(out / STATE_DIR / CACHE_DIR / f"{name}.jsonl")) == 20, name
 
 
 def _tamper(entry: list, how: str) -> None:
@@ -226,11 +239,11 @@ def test_a_tampered_page_entry_is_not_used(tmp_path, how):
     out = tmp_path / "content"
     convert([SEED], out, as_of=SEED_DATE)
     first = _content(out)
-    cache = out / STATE_DIR / CACHE_DIR / "pages.json"
-    data = json.loads(cache.read_text(encoding="utf-8"))
-    for entry in data["entries"].values():
+    cache = out / STATE_DIR / CACHE_DIR / "pages.jsonl"
+    entries = _entries(cache)
+    for entry in entries.values():
         _tamper(entry, how)
-    cache.write_text(json.dumps(data), encoding="utf-8")
+    _write_entries(cache, entries)
     for _ in range(2):  # and the next run again: the bad entries were replaced
         summary = convert([SEED], out, as_of=SEED_DATE)
         assert not summary.warnings
@@ -242,17 +255,19 @@ def test_tampered_facts_are_not_used(tmp_path, how):
     out = tmp_path / "content"
     convert([SEED], out, as_of=SEED_DATE)
     first = _content(out)
-    cache = out / STATE_DIR / CACHE_DIR / "facts.json"
+    cache = out / STATE_DIR / CACHE_DIR / "facts.jsonl"
     if how == "deep nesting":
-        cache.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+        header = cache.read_bytes().split(b"\n", 1)[0]
+        nested = "[" * 100_000 + "]" * 100_000
+        cache.write_bytes(header + b"\n" + "".join(f"{key}\t{nested}\n" for key in _entries(cache)).encode())
     else:
-        data = json.loads(cache.read_text(encoding="utf-8"))
-        for entry in data["entries"].values():
+        entries = _entries(cache)
+        for entry in entries.values():
             if how == "unknown family":
                 entry[0] = ["](javascript:alert(1))"]
             elif entry[5]:
                 entry[5][0][4] = 10**400 if how == "infinite weight" else "heavy"
-        cache.write_text(json.dumps(data), encoding="utf-8")
+        _write_entries(cache, entries)
     for page in (out / "threads").glob("*.md"):
         page.unlink()  # so that every page is rendered from the facts
     summary = convert([SEED], out, as_of=SEED_DATE)
