@@ -169,6 +169,37 @@ def _version_line() -> bytes:
     return json.dumps(generator_version()).encode("ascii")
 
 
+M = TypeVar("M")
+
+
+class MemoFile(Generic[M]):
+    """A stage's memo of the last run, one JSON value under ``relative``
+    (generator/relatestate.py, generator/indexstate.py): ``memo`` is what
+    was loaded (None when missing, of another version or not decodable)
+    until the stage replaces it; ``save`` writes it unless it is the one
+    loaded."""
+
+    def __init__(self, root: Path, relative: str, encode: Callable[[M], Any], decode: Callable[[Any], M]) -> None:
+        self._root, self._relative, self._encode = root, relative, encode
+        self._loaded = decoded_or_none(load_state(root, relative), decode)
+        self.memo: M | None = self._loaded
+
+    def save(self) -> None:
+        if self.memo is not None and self.memo is not self._loaded:
+            save_state(self._root, self._relative, self._encode(self.memo))
+
+
+def decoded_or_none(raw: Any, decode: Callable[[Any], M]) -> M | None:
+    """``decode(raw)``, or None for a missing or damaged memo: it only
+    means computing from scratch, never a traceback."""
+    if raw is None:
+        return None
+    try:
+        return decode(raw)
+    except Exception:  # noqa: BLE001 - any damage at all
+        return None
+
+
 def load_state(root: Path, relative: str) -> Any:
     """What :func:`save_state` saved under ``relative`` with this converter,
     or None when the file is missing, unreadable, not JSON, nested too deep,

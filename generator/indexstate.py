@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from generator.cache import CACHE_DIR, all_counts, all_strings, load_state, save_state
+from generator.cache import CACHE_DIR, MemoFile, all_counts, all_strings, decoded_or_none
 from generator.search import CorpusStats, Document, _weighted_length, corpus_stats
 from generator.searchindex import _CONTINUE, _TERMINAL, decode_postings, encode_postings, score_postings, word_score
 
@@ -57,19 +57,16 @@ class IndexCache:
     FILE = f"{CACHE_DIR}/index.json"
 
     def __init__(self, root: Path) -> None:
-        self._root = root
-        self._loaded = _decoded(load_state(root, self.FILE))
-        self._memo = self._loaded
+        self._file = MemoFile(root, self.FILE, encode_memo, decode_memo)
 
     def postings(self, documents: Sequence[Document], digests: Sequence[str]) -> dict[str, str]:
         """:func:`generator.searchindex.score_postings` of documents in slug
         order; ``digests`` identify each document's page."""
-        encoded, self._memo = postings_with_memo(documents, digests, self._memo)
+        encoded, self._file.memo = postings_with_memo(documents, digests, self._file.memo)
         return dict(encoded)
 
     def save(self) -> None:
-        if self._memo is not None and self._memo is not self._loaded:
-            save_state(self._root, self.FILE, encode_memo(self._memo))
+        self._file.save()
 
 
 def postings_with_memo(
@@ -157,12 +154,7 @@ def _incremental(
 
 
 def _decoded(raw: Any) -> IndexMemo | None:
-    if raw is None:
-        return None
-    try:
-        return decode_memo(raw)
-    except Exception:  # noqa: BLE001 - a damaged memo only means scoring from scratch, never a traceback
-        return None
+    return decoded_or_none(raw, decode_memo)
 
 
 def encode_memo(memo: IndexMemo) -> dict[str, Any]:

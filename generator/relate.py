@@ -243,14 +243,12 @@ Keys = tuple[set[str], set[str], dict[str, str]]  # symbols (config ones "cfg:")
 
 @dataclass
 class Prepared:
-    """A corpus and what it was computed from, in slug order (the relate
-    state of generator/relatestate.py is made of these)."""
+    """A corpus and each thread's terms and keys, in slug order (what the
+    memo of generator/relatestate.py keeps)."""
 
     corpus: Corpus
-    items: list[RelateItem]
     terms: list[ThreadTerms]
     keys: list[Keys]
-    df: Mapping[str, int]
 
 
 def prepare(items: Iterable[RelateItem], max_terms: int | None = MAX_TERMS) -> Corpus:
@@ -288,7 +286,7 @@ def prepare_all(unique: Sequence[RelateItem], max_terms: int | None = MAX_TERMS)
     corpus = Corpus(
         docs=docs, slugs=[it.slug for it in unique], titles=[it.title for it in unique], symbol_spec=symbol_spec, error_spec=error_spec, labels=key_labels(keyed), term_postings=term_postings
     )
-    return Prepared(corpus, list(unique), counted, keyed, df)
+    return Prepared(corpus, counted, keyed)
 
 
 def make_doc(
@@ -476,7 +474,7 @@ def rank_among(corpus: Corpus, index: int, k: int, explain_k: int, candidates: l
     return ranked, tuple(explain(corpus, index, j) for _, j in ranked[:explain_k]), candidates
 
 
-def _rank_all(corpus: Corpus, k: int, explain_k: int) -> list[Ranking]:
+def rank_all(corpus: Corpus, k: int, explain_k: int) -> list[Ranking]:
     """Every thread's :func:`rank_one`; on every core for a large corpus
     (each thread is independent, and the forked workers share the corpus
     copy-on-write instead of receiving it pickled)."""
@@ -486,7 +484,7 @@ def _rank_all(corpus: Corpus, k: int, explain_k: int) -> list[Ranking]:
 
 def rank_indexed(corpus: Corpus, k: int) -> list[list[tuple[float, int]]]:
     """Ranking over index candidates only (what :func:`relate` uses)."""
-    return [ranked for ranked, _, _ in _rank_all(corpus, k, 0)]
+    return [ranked for ranked, _, _ in rank_all(corpus, k, 0)]
 
 
 # -- why ------------------------------------------------------------------
@@ -663,7 +661,7 @@ def relate_and_group(
         return {it.slug: () for it in unique_by_slug(items)}, ()
     with collector_paused():
         corpus = prepare(items)
-        results = _rank_all(corpus, ranking_depth(k, groups), max(k, 0))
+        results = rank_all(corpus, ranking_depth(k, groups), max(k, 0))
         return related_and_groups(corpus, results, k, groups=groups)
 
 

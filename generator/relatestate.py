@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from generator.cache import CACHE_DIR, all_counts, all_strings, load_state, save_state
+from generator.cache import CACHE_DIR, MemoFile, all_counts, all_strings, decoded_or_none
 from generator.parallel import collector_paused, fork_map
 from generator.records import Related
 from generator.relate import (
@@ -61,7 +61,7 @@ from generator.relate import (
     near_duplicate_edges,
     prepare_all,
     rank_among,
-    rank_one,
+    rank_all,
     ranking_depth,
     rare_key_holders,
     related_and_groups,
@@ -134,31 +134,22 @@ class RelateCache:
     FILE = f"{CACHE_DIR}/relate.json"
 
     def __init__(self, root: Path) -> None:
-        self._root = root
-        self._loaded = _decoded(load_state(root, self.FILE))
-        self._memo = self._loaded
+        self._file = MemoFile(root, self.FILE, encode_memo, decode_memo)
 
     def relate_and_group(
         self, items: Sequence[RelateItem], k: int = 5
     ) -> tuple[dict[str, tuple[Related, ...]], tuple[tuple[str, ...], ...]]:
         """:func:`generator.relate.relate_and_group`, re-using the memo."""
         with collector_paused():
-            relation, self._memo = rank_with_memo(unique_by_slug(items), ranking_depth(k), max(k, 0), self._memo)
+            relation, self._file.memo = rank_with_memo(unique_by_slug(items), ranking_depth(k), max(k, 0), self._file.memo)
             return related_and_groups(relation.corpus, relation.results, k, edges=relation.edges)
 
     def save(self) -> None:
-        """Write the memo unless it is the one loaded (nothing changed)."""
-        if self._memo is not None and self._memo is not self._loaded:
-            save_state(self._root, self.FILE, encode_memo(self._memo))
+        self._file.save()
 
 
 def _decoded(raw: Any) -> RelateMemo | None:
-    if raw is None:
-        return None
-    try:
-        return decode_memo(raw)
-    except Exception:  # noqa: BLE001 - a damaged memo only means relating from scratch, never a traceback
-        return None
+    return decoded_or_none(raw, decode_memo)
 
 
 def item_digest(item: RelateItem) -> str:
@@ -219,8 +210,7 @@ def _thread_memo(
 def _cold(unique: Sequence[RelateItem], digests: Sequence[str], depth: int, explain: int) -> tuple[Relation, RelateMemo]:
     prepared = prepare_all(unique)
     corpus = prepared.corpus
-    terms, keys = corpus.term_postings, rare_key_holders((i, d.errors, d.symbols) for i, d in enumerate(corpus.docs))
-    results = fork_map(lambda index: rank_one(corpus, index, depth, explain, terms, keys), range(len(corpus.docs)))
+    results = rank_all(corpus, depth, explain)
     edges = near_duplicate_edges(corpus, [ranked for ranked, _, _ in results])
     vocabulary = _Vocabulary(sorted({term for t in prepared.terms for term in t.terms}))
     threads = {
