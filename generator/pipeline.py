@@ -15,7 +15,7 @@ import os
 import stat
 import time
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 from generator.browse import browse_pages, sidebar_nav
 from generator.cache import (
@@ -25,6 +25,7 @@ from generator.cache import (
     decode_facts,
     decode_page,
     encode_facts,
+    enriched_digest,
     encode_page,
     file_signature,
     record_digest,
@@ -190,11 +191,22 @@ def render_all(
     warn: Callable[[Source, str], None],
     cache: StageCache[PageEntry] | None = None,
     root: Path | None = None,
+    thread_digests: Mapping[str, str] | None = None,
 ) -> tuple[list[RenderedPage], list[Enriched]]:
     """Render every thread page (on every core).  With a ``cache`` and the
     content ``root``, a page the cache knows is taken from disk instead,
-    provided the file there still has exactly the bytes rendered last time."""
-    keys = [record_digest(item) for item in items] if cache is not None else []
+    provided the file there still has exactly the bytes rendered last time.
+    ``thread_digests`` (thread key -> :func:`record_digest` of the thread)
+    are given by the pipeline, whose items' facts are the classification
+    of exactly those threads."""
+    keys: list[str] = []
+    if cache is not None:
+        keys = [
+            enriched_digest(item, thread_digests[item.thread.key])
+            if thread_digests is not None and item.thread.key in thread_digests
+            else record_digest(item)
+            for item in items
+        ]
     known: list[RenderedPage | None] = [None] * len(items)
     if cache is not None and root is not None:
         resolved: dict[Path, str] = {}
@@ -351,10 +363,12 @@ def build_corpus(
     keep: Callable[[Thread], bool] = lambda thread: True,
     caches: Caches | None = None,
     lap: Callable[[str], None] = lambda stage: None,
-) -> tuple[list[MergedThread], SlugPlan, list[Enriched]]:
+) -> tuple[list[MergedThread], SlugPlan, list[Enriched], dict[str, str]]:
     """Everything from cleaned, unmerged threads to enriched, related items;
     merged threads that ``keep`` refuses (pruned) go no further.  ``lap``
-    is told when each stage ends."""
+    is told when each stage ends.  The last value maps each merged thread's
+    key to its :func:`record_digest` (empty without ``caches``, which are
+    what digests are for)."""
     merged = [m for m in merge_threads(prepare_remembered(threads, caches and caches.clean)) if keep(m.thread)]
     digests = remember_clean(merged, caches.clean) if caches is not None else None
     plan = plan_slugs([(m.thread.key, m.keys, m.thread.title) for m in merged], published)
@@ -363,7 +377,8 @@ def build_corpus(
     lap("enrich")
     related = add_relations(enriched, cache=caches and caches.relate)
     lap("relate")
-    return merged, plan, related
+    by_key = {} if digests is None else {m.thread.key: digest for m, digest in zip(merged, digests)}
+    return merged, plan, related, by_key
 
 
 def _index(rendered: Sequence[RenderedPage], items: Sequence[Enriched], cache: IndexCache | None) -> dict[str, bytes]:
@@ -439,9 +454,9 @@ def _convert(
 
         # What the last run classified and rendered (generator/cache.py).
         caches = Caches.under(out) if use_cache else None
-        merged, plan, items = build_corpus([*previous, *threads], published, collect, keep, caches, timer.lap)
+        merged, plan, items, digests = build_corpus([*previous, *threads], published, collect, keep, caches, timer.lap)
         summary.pruned = len(pruned)
-        rendered, items = render_all(items, collect, caches and caches.pages, out)
+        rendered, items = render_all(items, collect, caches and caches.pages, out, digests)
         timer.lap("render")
         others = [*browse_pages(items), *redirect_pages(plan.redirects, {item.slug: item for item in items})]
         # A page on disk is reported unchanged without its bytes (write_files

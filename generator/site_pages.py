@@ -45,11 +45,15 @@ def _descending(text: str) -> tuple[int, ...]:
 
 
 def thread_link(item: Enriched, from_dir: str = "") -> str:
-    target = thread_path(item.slug)
+    return _link(link_text(display_title(item.thread.title)), item.slug, from_dir)
+
+
+def _link(text: str, slug: str, from_dir: str) -> str:
+    target = thread_path(slug)
     if from_dir:
         depth = from_dir.strip("/").count("/") + 1
         target = "../" * depth + target
-    return f"[{link_text(display_title(item.thread.title))}]({target})"
+    return f"[{text}]({target})"
 
 
 # The small answered badge of thread lists (issue: "put the answer where the
@@ -66,28 +70,69 @@ def answer_badge(item: Enriched) -> str:
     return ANSWER_BADGES[order_answers(item.thread).status]
 
 
-def thread_table(items: Sequence[Enriched], from_dir: str = "", *, families: dict[str, str] | None = None) -> str:
-    """A Markdown table of threads, newest first, with the answered badge."""
+class ThreadRows:
+    """The rows of thread lists for one set of items, each worked out once.
+
+    Every thread is listed on four or five browse pages (all threads, its
+    families, platforms and topics, an answer list); at 10,000 threads,
+    escaping each title and ordering each thread's answers on every one of
+    them was most of the browse stage.  Items are known by identity, so a
+    ThreadRows serves the items it was made from."""
+
+    def __init__(self, items: Sequence[Enriched], families: dict[str, str] | None = None) -> None:
+        self._rank = {id(item): position for position, item in enumerate(newest_first(items))}
+        self._families = families or {}
+        self._cells: dict[int, tuple[str, str, str]] = {}
+        self._status: dict[int, str] = {}
+
+    def newest_first(self, items: Sequence[Enriched]) -> list[Enriched]:
+        if all(id(item) in self._rank for item in items):
+            return sorted(items, key=lambda item: self._rank[id(item)])
+        return newest_first(items)
+
+    def status(self, item: Enriched) -> str:
+        """:func:`generator.answers.order_answers`' status of the item."""
+        known = self._status.get(id(item))
+        if known is None:
+            known = self._status[id(item)] = order_answers(item.thread).status
+        return known
+
+    def row(self, item: Enriched, from_dir: str, with_families: bool) -> str:
+        cells = self._cells.get(id(item))
+        if cells is None:
+            thread = item.thread
+            tail = " | ".join([
+                ANSWER_BADGES[self.status(item)],
+                str(thread.replies),
+                str(thread.views),
+                escape_inline(thread.last_active or thread.activity or "—"),
+            ])
+            names = escape_inline(", ".join(self._families.get(api, api) for api in item.facts.apis)) or "—"
+            cells = self._cells[id(item)] = (link_text(display_title(thread.title)), names, tail)
+        title, names, tail = cells
+        link = _link(title, item.slug, from_dir)
+        return f"| {link} | {names} | {tail} |" if with_families else f"| {link} | {tail} |"
+
+
+def thread_table(
+    items: Sequence[Enriched],
+    from_dir: str = "",
+    *,
+    families: dict[str, str] | None = None,
+    rows: ThreadRows | None = None,
+) -> str:
+    """A Markdown table of threads, newest first, with the answered badge
+    (and the API column when ``families`` names them)."""
     header = ["Thread", "Answer", "Replies", "Views", "Last activity"]
     rule = ["---", "---", "--:", "--:", "---"]
     if families is not None:
         header.insert(1, "API")
         rule.insert(1, "---")
-    rows = ["| " + " | ".join(header) + " |", "|" + "|".join(rule) + "|"]
-    for item in newest_first(items):
-        thread = item.thread
-        cells = [
-            thread_link(item, from_dir),
-            answer_badge(item),
-            str(thread.replies),
-            str(thread.views),
-            escape_inline(thread.last_active or thread.activity or "—"),
-        ]
-        if families is not None:
-            names = [families.get(api, api) for api in item.facts.apis]
-            cells.insert(1, escape_inline(", ".join(names)) or "—")
-        rows.append("| " + " | ".join(cells) + " |")
-    return "\n".join(rows)
+    if rows is None:
+        rows = ThreadRows(items, families)
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(rule) + "|"]
+    lines += [rows.row(item, from_dir, families is not None) for item in rows.newest_first(items)]
+    return "\n".join(lines)
 
 
 def page_path(path: str, number: int) -> str:
@@ -106,11 +151,18 @@ def _pager(path: str, number: int, count: int) -> str:
 
 
 def listing_pages(
-    path: str, title: str, intro: Sequence[str], items: Sequence[Enriched], families: dict[str, str] | None
+    path: str,
+    title: str,
+    intro: Sequence[str],
+    items: Sequence[Enriched],
+    families: dict[str, str] | None,
+    rows: ThreadRows | None = None,
 ) -> list[PageDoc]:
     """A titled list of threads, newest first, cut into pages of PAGE_SIZE."""
     from_dir = path.rsplit("/", 1)[0] if "/" in path else ""
-    ordered = newest_first(items)
+    if rows is None:
+        rows = ThreadRows(items, families)
+    ordered = rows.newest_first(items)
     chunks = [ordered[start : start + PAGE_SIZE] for start in range(0, len(ordered), PAGE_SIZE)] or [[]]
     pages = []
     for number, chunk in enumerate(chunks, start=1):
@@ -121,7 +173,7 @@ def listing_pages(
             parts.append(f"{len(ordered)} threads, newest activity first.")
             if len(chunks) > 1:
                 parts.append(_pager(path, number, len(chunks)))
-            parts.append(thread_table(chunk, from_dir, families=families))
+            parts.append(thread_table(chunk, from_dir, families=families, rows=rows))
             if len(chunks) > 1:
                 parts.append(_pager(path, number, len(chunks)))
         page_title = title if number == 1 else f"{title} (page {number})"
@@ -130,12 +182,13 @@ def listing_pages(
     return pages
 
 
-def all_threads_pages(items: Sequence[Enriched], families: dict[str, str]) -> list[PageDoc]:
-    return listing_pages(ALL_THREADS_PATH, "All threads", [], items, families)
+def all_threads_pages(items: Sequence[Enriched], families: dict[str, str], rows: ThreadRows | None = None) -> list[PageDoc]:
+    return listing_pages(ALL_THREADS_PATH, "All threads", [], items, families, rows)
 
 
-def home_page(items: Sequence[Enriched], matrix: str, forums: Sequence[str]) -> PageDoc:
-    newest = newest_first(items)[:HOME_LATEST]
+def home_page(items: Sequence[Enriched], matrix: str, forums: Sequence[str], rows: ThreadRows | None = None) -> PageDoc:
+    rows = rows or ThreadRows(items)
+    newest = rows.newest_first(items)[:HOME_LATEST]
     forum_list = ", ".join(escape_inline(forum) for forum in forums) or "the forums"
     parts = [
         "# forum-kb",
@@ -158,6 +211,6 @@ def home_page(items: Sequence[Enriched], matrix: str, forums: Sequence[str]) -> 
     ]
     if matrix:
         parts += ["## APIs by platform", matrix]
-    parts += ["## Latest activity", thread_table(newest)]
+    parts += ["## Latest activity", thread_table(newest, rows=rows)]
     meta = {"title": "forum-kb", "search": {"exclude": True}}
     return PageDoc("index.md", meta, "\n\n".join(parts) + "\n")

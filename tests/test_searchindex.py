@@ -49,7 +49,7 @@ def _ignore(*_: object) -> None:
 @pytest.fixture(scope="module")
 def seed_pages():
     _, threads = read_inputs([SEED], warn=_ignore, as_of=SEED_DATE)
-    _, _, items = build_corpus(threads, {}, _ignore)
+    _, _, items, _ = build_corpus(threads, {}, _ignore)
     return [render_thread(item) for item in items], items
 
 
