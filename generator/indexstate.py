@@ -30,13 +30,23 @@ from typing import Any, Mapping, Sequence
 
 from generator.cache import CACHE_DIR, MemoFile, all_counts, all_strings, decoded_or_none
 from generator.search import CorpusStats, Document, _weighted_length, corpus_stats
-from generator.searchindex import _CONTINUE, _TERMINAL, decode_postings, encode_postings, score_postings, word_score
+from generator.searchindex import (
+    _CONTINUE,
+    _TERMINAL,
+    decode_postings,
+    encode_postings,
+    patch_postings,
+    score_postings,
+    word_score,
+)
 
 # An encoded posting: (id delta, score) pairs of base-32 varints.
 _POSTING = re.compile(f"(?:[{re.escape(_CONTINUE)}]*[{re.escape(_TERMINAL)}])+")
 
 #: Score incrementally while at most this share of the documents changed.
 INCREMENTAL_SHARE = 0.2
+# Up to this many changed documents, a posting is patched as text.
+PATCH_IN_PLACE = 64
 
 
 @dataclass(frozen=True)
@@ -143,7 +153,15 @@ def _incremental(
     encoded: dict[str, str] = {}
     for word in rescore:
         encoded[word] = encode_postings([(i, score(i, word)) for i in holders[word]])
+    # Patching a posting in place beats decoding it when few documents
+    # changed (each takes a search through the posting).
+    in_place = not shifted and len(changed) <= PATCH_IN_PLACE
     for word, ids in patch.items():
+        if in_place:
+            updates: dict[int, int | None] = dict.fromkeys(changed)
+            updates.update((i, score(i, word)) for i in ids)
+            encoded[word] = patch_postings(memo.postings[word], updates)
+            continue
         entries = [entry for entry in remembered(memo.postings[word]) if entry[0] not in changed_ids]
         entries += [(i, score(i, word)) for i in ids]
         encoded[word] = encode_postings(sorted(entries))

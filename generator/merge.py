@@ -60,8 +60,10 @@ def _group(threads: Iterable[Thread]) -> list[list[Thread]]:
         else:
             by_title.setdefault(thread.key, []).append(thread)
     id_for_title: dict[str, str] = {}
+    # A title joins the smallest id it was seen with (every title of one id
+    # maps to that id, so the order within a group does not matter).
     for thread_id in sorted(by_id):
-        for thread in sorted(by_id[thread_id], key=_rank):
+        for thread in by_id[thread_id]:
             id_for_title.setdefault(thread.title, thread_id)
     groups = {f"id:{thread_id}": records for thread_id, records in by_id.items()}
     for key, records in by_title.items():
@@ -74,11 +76,14 @@ def _group(threads: Iterable[Thread]) -> list[list[Thread]]:
 
 
 def merge_group(records: list[Thread]) -> MergedThread:
-    ordered = sorted(records, key=_rank)
+    # Each record's rank is taken once (it spells out the record's date
+    # backwards): every run merges each of 10,000 known threads again.
+    ranked = sorted(((_rank(t), t) for t in records), key=lambda pair: pair[0])
+    ordered = [t for _, t in ranked]
     winner = ordered[0]
-    newest = max(ordered, key=lambda t: (t.last_active, t.activity, _rank(t)[2:]))
+    newest = max(ranked, key=lambda pair: (pair[1].last_active, pair[1].activity, pair[0][2:]))[1]
     body = max((t.body for t in ordered), key=lambda b: (len(b), b))
-    most_posts = min(ordered, key=lambda t: (-len(t.posts), _rank(t)))
+    most_posts = min(ranked, key=lambda pair: (-len(pair[1].posts), pair[0]))[1]
 
     def first(field: str) -> str:
         return next((getattr(t, field) for t in ordered if getattr(t, field)), "")

@@ -29,6 +29,7 @@ from generator.cache import (
     encode_page,
     file_signature,
     record_digest,
+    same_digest,
 )
 from generator.classify import classify
 from generator.clean import prepare
@@ -45,7 +46,7 @@ from generator.searchindex import index_from_postings, page_document, score_post
 from generator.siteconfig import SITE_CONFIG, generated_config
 from generator.state import CORPUS, SLUGS, SlugPlan, corpus_bytes, load_corpus, load_slugs, plan_slugs, slugs_bytes
 from generator.taxonomy import Taxonomy, load_taxonomy
-from generator.write import WriteError, WriteReport, page_bytes, run_lock, safe_destination, write_files, write_state_file
+from generator.write import WriteError, WriteReport, page_bytes, run_lock, safe_destination, write_files, write_state_files
 
 # Warnings that start with this count as skipped threads in the summary, and
 # so do readers' warnings about entries they skipped (which say "skipped").
@@ -289,32 +290,47 @@ def _expected_document(document: Document, item: Enriched, path: str) -> Documen
     )
 
 
-def prepare_remembered(threads: Iterable[Thread], cache: StageCache[bool] | None) -> Iterator[Thread]:
+def prepare_remembered(
+    threads: Iterable[Thread], cache: StageCache[bool] | None, digested: dict[str, list[tuple[Thread, str]]] | None = None
+) -> Iterator[Thread]:
     """:func:`generator.clean.prepare` of each thread, skipped for a thread
     the cache knows cleaning leaves as it is.  Every run cleans the whole
     knowledge base again (the corpus file may have been edited), and most of
     it is text this converter cleaned and merged before: a digest costs a
-    fifth of a cleaning."""
+    fifth of a cleaning.  Each clean thread and its digest are added to
+    ``digested`` under the thread's key, for :func:`remember_clean`."""
     for thread in threads:
         if cache is None:
             yield prepare(thread)
             continue
         key = record_digest(thread)
         if cache.get(key):
+            if digested is not None:
+                digested.setdefault(thread.key, []).append((thread, key))
             yield thread
             continue
         cleaned = prepare(thread)
         if cleaned == thread:
             cache.put(key, True)
+            if digested is not None:
+                digested.setdefault(cleaned.key, []).append((cleaned, key))
         yield cleaned
 
 
-def remember_clean(merged: Iterable[MergedThread], cache: StageCache[bool]) -> list[str]:
+def remember_clean(
+    merged: Iterable[MergedThread], cache: StageCache[bool], digested: Mapping[str, list[tuple[Thread, str]]] | None = None
+) -> list[str]:
     """Remember the merged threads as clean: they are what the corpus file
     will hold, and merging cleaned threads gives a thread cleaning leaves as
     it is (``tests/test_properties.py`` checks both halves of that).
-    Returns their digests."""
-    keys = [record_digest(entry.thread) for entry in merged]
+    Returns their digests; a merged thread equal to one of the clean
+    threads ``digested`` under its key (a thread the new scrape did not
+    change) has that thread's digest."""
+    keys = []
+    for entry in merged:
+        candidates = digested.get(entry.thread.key, ()) if digested is not None else ()
+        known = next((digest for thread, digest in candidates if same_digest(thread, entry.thread)), None)
+        keys.append(known or record_digest(entry.thread))
     for key in keys:
         if not cache.get(key):
             cache.put(key, True)
@@ -369,8 +385,9 @@ def build_corpus(
     is told when each stage ends.  The last value maps each merged thread's
     key to its :func:`record_digest` (empty without ``caches``, which are
     what digests are for)."""
-    merged = [m for m in merge_threads(prepare_remembered(threads, caches and caches.clean)) if keep(m.thread)]
-    digests = remember_clean(merged, caches.clean) if caches is not None else None
+    digested: dict[str, list[tuple[Thread, str]]] = {}
+    merged = [m for m in merge_threads(prepare_remembered(threads, caches and caches.clean, digested)) if keep(m.thread)]
+    digests = remember_clean(merged, caches.clean, digested) if caches is not None else None
     plan = plan_slugs([(m.thread.key, m.keys, m.thread.title) for m in merged], published)
     lap("clean+merge")
     enriched = enrich(merged, plan.slugs, warn, caches and caches.facts, digests)
@@ -475,9 +492,11 @@ def _convert(
         timer.lap("write")
         write_index(out, _index(rendered, items, caches and caches.index), remove_stale=complete)
         timer.lap("index")
-        write_state_file(out, SITE_CONFIG, generated_config(sidebar_nav()))
-        write_state_file(out, CORPUS, corpus_bytes([m.thread for m in merged]))
-        write_state_file(out, SLUGS, slugs_bytes(plan.published))
+        write_state_files(out, {
+            SITE_CONFIG: generated_config(sidebar_nav()),
+            CORPUS: corpus_bytes([m.thread for m in merged]),
+            SLUGS: slugs_bytes(plan.published),
+        })
         if caches is not None:
             caches.save()
     timer.lap("state")

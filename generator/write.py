@@ -27,7 +27,7 @@ import hashlib
 import os
 import re
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Mapping
 
 from generator.frontmatter import dump_frontmatter
 from generator.records import PageDoc
@@ -97,11 +97,13 @@ def _temporary_for(destination: Path) -> Path:
     return destination.with_name(f".{destination.name}.{os.getpid()}.tmp")
 
 
-def _atomic_write_all(files: list[tuple[Path, bytes]]) -> None:
+def _atomic_write_all(files: list[tuple[Path, bytes]], *, durable: bool = True) -> None:
     """Write every file to a temporary beside it, flush them to disk with one
     ``os.sync`` (one fsync per page cost seconds at 10,000 pages), then move
     each into place with ``os.replace``.  Interrupted anywhere, each page is
-    still the old one or the new one; leftover temporaries are removed."""
+    still the old one or the new one; leftover temporaries are removed.
+    Not ``durable``: no flush (a cache may be lost in a crash, never torn
+    into a mix of two runs, and is checked before use anyway)."""
     temporaries: list[Path] = []
     try:
         for destination, data in files:
@@ -109,7 +111,7 @@ def _atomic_write_all(files: list[tuple[Path, bytes]]) -> None:
             temporary = _temporary_for(destination)
             temporaries.append(temporary)
             temporary.write_bytes(data)
-        if files:
+        if files and durable:
             os.sync()
         for (destination, _data), temporary in zip(files, temporaries):
             # os.replace renames over a symlink itself: the link is replaced,
@@ -119,10 +121,6 @@ def _atomic_write_all(files: list[tuple[Path, bytes]]) -> None:
         for temporary in temporaries:
             with contextlib.suppress(FileNotFoundError):
                 temporary.unlink()
-
-
-def _atomic_write(destination: Path, data: bytes) -> None:
-    _atomic_write_all([(destination, data)])
 
 
 @contextlib.contextmanager
@@ -214,11 +212,22 @@ def write_files(
     return report
 
 
-def write_state_file(root: Path, name: str, data: bytes) -> bool:
+def write_state_file(root: Path, name: str, data: bytes, *, durable: bool = True) -> bool:
     """Write ``<root>/.forum-kb/<name>`` atomically; False when unchanged.
     The state folder belongs to the converter alone (MkDocs skips dot folders)."""
-    destination = safe_destination(root, f"{STATE_DIR}/{name}")
-    if destination.is_file() and not destination.is_symlink() and destination.read_bytes() == data:
-        return False
-    _atomic_write(destination, data)
-    return True
+    return bool(write_state_files(root, {name: data}, durable=durable))
+
+
+def write_state_files(root: Path, files: Mapping[str, bytes], *, durable: bool = True) -> list[str]:
+    """Write each ``<root>/.forum-kb/<name>`` that changed, atomically and
+    with one flush to disk; the names written."""
+    pending: list[tuple[Path, bytes]] = []
+    written: list[str] = []
+    for name, data in files.items():
+        destination = safe_destination(root, f"{STATE_DIR}/{name}")
+        if destination.is_file() and not destination.is_symlink() and destination.read_bytes() == data:
+            continue
+        pending.append((destination, data))
+        written.append(name)
+    _atomic_write_all(pending, durable=durable)
+    return written

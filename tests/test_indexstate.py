@@ -14,7 +14,7 @@ import pytest
 from generator import indexstate
 from generator.indexstate import IndexCache, decode_memo, encode_memo, postings_with_memo
 from generator.search import FIELD_WEIGHTS, Document, corpus_stats
-from generator.searchindex import score_postings
+from generator.searchindex import encode_postings, patch_postings, score_postings
 
 WORDS = [f"w{n}" for n in range(300)]
 
@@ -73,6 +73,30 @@ def test_postings_from_the_memo_equal_a_cold_scoring(seed: int) -> None:
         docs = edit(docs, rng, rng.choice([1, 1, 3, 8]))
         got, memo = with_memo(docs, memo)
         assert dict(got) == cold(docs)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_a_posting_patched_as_text_is_the_patched_posting_encoded(seed: int) -> None:
+    rng = random.Random(seed)
+    span = rng.choice([50, 5000, 200_000])  # ids and scores past the three-digit codes too
+    postings = {i: rng.randrange(span) for i in rng.sample(range(span), rng.randint(0, 40))}
+    updates: dict[int, int | None] = {}
+    for _ in range(rng.randint(1, 8)):
+        doc = rng.choice(list(postings)) if postings and rng.random() < 0.6 else rng.randrange(span)
+        updates[doc] = None if rng.random() < 0.4 else rng.randrange(span)
+    expected = dict(postings)
+    for doc, score in updates.items():
+        if score is None:
+            expected.pop(doc, None)
+        else:
+            expected[doc] = score
+    text = encode_postings(sorted(postings.items()))
+    assert patch_postings(text, updates) == encode_postings(sorted(expected.items()))
+
+
+def test_a_posting_not_written_by_the_index_is_refused() -> None:
+    with pytest.raises(ValueError):
+        patch_postings("not a posting!", {1: 2})
 
 
 def test_a_small_edit_scores_only_its_words(monkeypatch) -> None:
