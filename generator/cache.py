@@ -18,7 +18,10 @@ input record, so their results are remembered under a digest of that input:
   file is not read again (any write to it moves its ctime);
 * ``relate.json``: the relate stage's memo (generator/relatestate.py), so
   that after a few changed threads only the lists that can move are ranked
-  again.
+  again; ``index.json`` the search index's (generator/indexstate.py);
+* ``corpus.json``: the signature and digest of the corpus file as last
+  written (generator/state.py): while it is unchanged, a thread that did not
+  change is written back as its line instead of being encoded again.
 
 Each cache file carries :func:`generator_version` (the converter's own
 source and data files, Python, PyYAML/libyaml, ftfy): after any change there

@@ -44,7 +44,17 @@ from generator.search import Document, corpus_stats
 from generator.indexstate import IndexCache
 from generator.searchindex import index_from_postings, page_document, score_postings, sorted_documents, write_index
 from generator.siteconfig import SITE_CONFIG, generated_config
-from generator.state import CORPUS, SLUGS, SlugPlan, corpus_bytes, load_corpus, load_slugs, plan_slugs, slugs_bytes
+from generator.state import (
+    CORPUS,
+    SLUGS,
+    CorpusMemo,
+    SlugPlan,
+    corpus_bytes,
+    load_corpus,
+    load_slugs,
+    plan_slugs,
+    slugs_bytes,
+)
 from generator.taxonomy import Taxonomy, load_taxonomy
 from generator.write import WriteError, WriteReport, page_bytes, run_lock, safe_destination, write_files, write_state_files
 
@@ -356,6 +366,7 @@ class Caches:
     pages: StageCache[PageEntry]
     relate: RelateCache
     index: IndexCache
+    corpus: CorpusMemo
 
     @classmethod
     def under(cls, out: Path) -> Caches:
@@ -365,10 +376,11 @@ class Caches:
             pages=StageCache(out, "pages", encode_page, decode_page),
             relate=RelateCache(out),
             index=IndexCache(out),
+            corpus=CorpusMemo(out),
         )
 
     def save(self) -> None:
-        for cache in (self.clean, self.facts, self.pages, self.relate, self.index):
+        for cache in (self.clean, self.facts, self.pages, self.relate, self.index, self.corpus):
             cache.save()
 
 
@@ -492,12 +504,14 @@ def _convert(
         timer.lap("write")
         write_index(out, _index(rendered, items, caches and caches.index), remove_stale=complete)
         timer.lap("index")
+        corpus = corpus_bytes([m.thread for m in merged], caches and caches.corpus.written_lines(previous))
         write_state_files(out, {
             SITE_CONFIG: generated_config(sidebar_nav()),
-            CORPUS: corpus_bytes([m.thread for m in merged]),
+            CORPUS: corpus,
             SLUGS: slugs_bytes(plan.published),
         })
         if caches is not None:
+            caches.corpus.remember(corpus)
             caches.save()
     timer.lap("state")
     for path in summary.report.protected:

@@ -16,13 +16,19 @@ Both live beside the pages they describe, so they are committed with
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping, Sequence
+
+from generator.cache import CACHE_DIR, MemoFile, Signature, all_counts, file_signature, same_digest
 
 from generator.readers.errors import InputError, Warn
-from generator.readers.jsonl import read_jsonl, write_jsonl
+from generator.readers.jsonl import read_jsonl, record_line, thread_to_record, write_jsonl
 from generator.records import Thread
 from generator.slugs import assign_slugs
 from generator.write import STATE_DIR
@@ -42,10 +48,82 @@ def load_corpus(root: Path, warn: Warn) -> list[Thread]:
     return list(read_jsonl(path, warn=warn))
 
 
-def corpus_bytes(threads: list[Thread]) -> bytes:
-    buffer = io.StringIO()
-    write_jsonl(threads, buffer)
-    return buffer.getvalue().encode("utf-8")
+def corpus_bytes(threads: list[Thread], known: Mapping[str, tuple[Thread, bytes]] | None = None) -> bytes:
+    """The corpus file of ``threads``.  ``known`` maps a key to a thread and
+    its line as this converter wrote it (:func:`written_lines`): a thread
+    with the same digest is written as that line, not encoded again."""
+    if not known:
+        buffer = io.StringIO()
+        write_jsonl(threads, buffer)
+        return buffer.getvalue().encode("utf-8")
+    lines: list[tuple[str, bytes]] = []
+    for thread in threads:
+        seen = known.get(thread.key)
+        if seen is not None and same_digest(seen[0], thread):
+            lines.append((thread.key, seen[1]))
+        else:
+            lines.append((thread.key, record_line(thread_to_record(thread)).encode("utf-8")))
+    lines.sort()
+    return b"".join(line + b"\n" for _, line in lines)
+
+
+class CorpusMemo:
+    """Which corpus file this converter wrote last: its signature and
+    digest (``.forum-kb/cache/corpus.json``).  While the file is still
+    that one, each of its lines is the canonical line of its thread and can
+    be written again as it is; an edited file is read and encoded afresh."""
+
+    FILE = f"{CACHE_DIR}/corpus.json"
+
+    def __init__(self, root: Path) -> None:
+        self._root = root
+        self._file = MemoFile(root, self.FILE, _encode_written, _decode_written)
+
+    def written_lines(self, threads: Sequence[Thread]) -> dict[str, tuple[Thread, bytes]]:
+        """Key -> (thread, its line) for ``threads`` read from the corpus
+        file, when that file is the one this converter wrote; else empty."""
+        memo = self._file.memo
+        path = corpus_path(self._root)
+        if memo is None or not threads:
+            return {}
+        try:
+            status = os.lstat(path)
+            if not stat.S_ISREG(status.st_mode):
+                return {}
+            data = path.read_bytes()
+        except OSError:
+            return {}
+        signature, digest = memo
+        if file_signature(status) != signature and hashlib.sha256(data).hexdigest() != digest:
+            return {}
+        lines = data.split(b"\n")
+        if lines[-1] or len(lines) - 1 != len(threads):
+            return {}
+        return {thread.key: (thread, line) for thread, line in zip(threads, lines)}
+
+    def remember(self, data: bytes) -> None:
+        """After the corpus file was written (or found unchanged) as ``data``."""
+        try:
+            status = os.lstat(corpus_path(self._root))
+        except OSError:
+            return
+        if stat.S_ISREG(status.st_mode):
+            self._file.memo = (file_signature(status), hashlib.sha256(data).hexdigest())
+
+    def save(self) -> None:
+        self._file.save()
+
+
+def _encode_written(memo: tuple[Signature, str]) -> dict[str, object]:
+    signature, digest = memo
+    return {"signature": list(signature), "sha256": digest}
+
+
+def _decode_written(raw: object) -> tuple[Signature, str]:
+    signature, digest = raw["signature"], raw["sha256"]  # type: ignore[index]
+    if type(signature) is not list or len(signature) != 4 or not all_counts(signature) or type(digest) is not str:
+        raise ValueError("expected a file signature and a digest")
+    return tuple(signature), digest  # type: ignore[return-value]
 
 
 def load_slugs(root: Path) -> dict[str, str]:

@@ -283,3 +283,28 @@ def test_a_fifo_where_a_page_was_does_not_hang_the_run(tmp_path):
     os.mkfifo(page)
     summary = convert([SEED], out, as_of=SEED_DATE)
     assert summary.report.protected == [f"threads/{page.name}"]
+
+
+def test_a_hand_edited_corpus_file_is_written_back_canonical(tmp_path):
+    """Unchanged threads are written back as their lines only while the
+    corpus file is the one the converter wrote: lines someone reformatted
+    (the same records) come back in the converter's own form."""
+    out = tmp_path / "content"
+    convert([SEED], out, as_of=SEED_DATE)
+    corpus = out / STATE_DIR / "corpus.jsonl"
+    canonical = corpus.read_bytes()
+    reformatted = b"".join(json.dumps(json.loads(line), indent=None, separators=(", ", ": ")).encode() + b"\n"
+                           for line in canonical.splitlines())
+    assert reformatted != canonical
+    corpus.write_bytes(reformatted)
+    convert([SEED], out, as_of=SEED_DATE)
+    assert corpus.read_bytes() == canonical
+
+
+def test_a_rerun_writes_the_corpus_file_a_cold_run_writes(tmp_path):
+    warm, cold = tmp_path / "warm", tmp_path / "cold"
+    changed = _changed_seed(tmp_path)
+    for source in (SEED, changed, SEED):
+        convert([source], warm, as_of=SEED_DATE)
+        convert([source], cold, as_of=SEED_DATE, use_cache=False)
+        assert (warm / STATE_DIR / "corpus.jsonl").read_bytes() == (cold / STATE_DIR / "corpus.jsonl").read_bytes()
