@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from generator.cache import CACHE_DIR, MemoFile, Signature, all_counts, file_signature, same_digest
-
 from generator.readers.errors import InputError, Warn
 from generator.readers.jsonl import read_jsonl, record_line, thread_to_record, write_jsonl
 from generator.records import Thread
