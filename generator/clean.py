@@ -57,6 +57,9 @@ _SPACES = re.compile(r"\s+")
 # ftfy's own limit on how much text it examines per call, with headroom: a
 # 5 MB body is fixed in slices so that it finishes in bounded time.
 _FTFY_SLICE = 200_000
+# Each round removes at least one character, and one removal rarely unblocks
+# more than one repair.
+_FIX_ROUNDS = 4
 
 
 def _fix(text: str) -> str:
@@ -69,11 +72,20 @@ def _fix(text: str) -> str:
         return _INVISIBLE.sub("", text)
     # Lone surrogates cannot reach ftfy's encoder; drop them first.
     text = re.sub("[\ud800-\udfff]", "", text)
-    config = _FTFY if _MOJIBAKE.search(text) else _NO_ENCODING_FIX
-    text = "".join(
-        ftfy.fix_text(text[i : i + _FTFY_SLICE], config) for i in range(0, len(text), _FTFY_SLICE)
-    )
-    return _INVISIBLE.sub("", text)
+    # Removing a character can unblock a repair or a composition it stood in
+    # the way of ("\x8dÂ¡": the control character kept ftfy from seeing the
+    # mojibake; "e\u200b\u0301" composes once the ZWSP is gone), so the
+    # text is fixed again until nothing is removed: cleaning a cleaned text
+    # must leave it as it is (the converter remembers cleaned threads).
+    for _ in range(_FIX_ROUNDS):
+        config = _FTFY if _MOJIBAKE.search(text) else _NO_ENCODING_FIX
+        fixed = "".join(
+            ftfy.fix_text(text[i : i + _FTFY_SLICE], config) for i in range(0, len(text), _FTFY_SLICE)
+        )
+        text = _INVISIBLE.sub("", fixed)
+        if text == fixed:
+            break
+    return text
 
 
 def clean_line(text: str) -> str:
