@@ -259,6 +259,10 @@ def all_strings(values: Iterable[Any]) -> bool:
     return _STR.issuperset(map(type, values))
 
 
+def all_integers(values: Iterable[Any]) -> bool:
+    return _INT.issuperset(map(type, values))
+
+
 def all_counts(values: Collection[Any]) -> bool:
     """Every value an int >= 0 (JSON's ``true`` is not a count)."""
     return _INT.issuperset(map(type, values)) and (not values or min(values) >= 0)

@@ -270,7 +270,7 @@ def _from_disk(
         return None
     path, digest, document, signature = entry
     expected = thread_path(item.slug)
-    if path != expected or document is None or document != _expected_document(document, item, expected):
+    if path != expected or document is None or not _is_expected_document(document, item, expected):
         return None
     try:
         destination = safe_destination(root, path, resolved)
@@ -287,16 +287,15 @@ def _from_disk(
     return RenderedPage(path, data, document, on_disk=True, digest=digest, key=key)
 
 
-def _expected_document(document: Document, item: Enriched, path: str) -> Document:
-    """``document`` with every field the page's frontmatter decides set from
-    the thread itself (as generator.searchindex.page_document sets them)."""
-    return dataclasses.replace(
-        document,
-        slug=item.slug,
-        title=display_title(item.thread.title) or item.slug,
-        path=path,
-        families=tuple(item.facts.apis),
-        last_active=item.thread.last_active,
+def _is_expected_document(document: Document, item: Enriched, path: str) -> bool:
+    """Every field of ``document`` the page's frontmatter decides is the
+    thread's own (as generator.searchindex.page_document sets them)."""
+    return (
+        document.slug == item.slug
+        and document.path == path
+        and document.families == tuple(item.facts.apis)
+        and document.last_active == item.thread.last_active
+        and document.title == (display_title(item.thread.title) or item.slug)
     )
 
 

@@ -85,12 +85,22 @@ def safe_destination(root: Path, relative: str, resolved: dict[Path, str] | None
         raise WriteError(f"refusing to write outside the content folder: {relative!r}")
     destination = root / relative
     cache: dict[Path, str] = {} if resolved is None else resolved
-    real_root = cache.get(root) or cache.setdefault(root, os.path.realpath(root))
     parent = destination.parent
-    real_parent = cache.get(parent) or cache.setdefault(parent, os.path.realpath(parent))
+    if cache.get(parent) == _INSIDE:
+        return destination  # this batch found the folder inside root already
+    real_root = cache.get(root) or cache.setdefault(root, os.path.realpath(root))
+    if root == parent:
+        return destination
+    real_parent = os.path.realpath(parent)
     if os.path.commonpath([real_root, real_parent]) != real_root:
         raise WriteError(f"refusing to write {relative!r}: a folder on the way leads outside {root}")
+    cache[parent] = _INSIDE
     return destination
+
+
+# What ``resolved`` holds for a folder found inside the root (a real path
+# is never empty).
+_INSIDE = ""
 
 
 def _temporary_for(destination: Path) -> Path:

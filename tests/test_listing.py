@@ -46,6 +46,14 @@ def test_counts(text, value):
     assert parse_count(text) == value
 
 
+@pytest.mark.parametrize("text", ["007", " 42 ", "999999999999999", "9999999999999999", "١٢٣", "12345678901234567890"])
+def test_plain_numbers_read_as_the_general_rule_reads_them(text):
+    """Plain ASCII digits take a short cut; it must agree with the general
+    reading (through a float), also for other scripts' digits and numbers too
+    long for a float to hold exactly."""
+    assert parse_count(text) == int(round(float(text.strip())))
+
+
 @pytest.mark.parametrize("text", ["3w", "Feb ’26", "", "twelve", "1.2.3"])
 def test_non_counts(text):
     assert parse_count(text) is None

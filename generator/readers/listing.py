@@ -64,7 +64,10 @@ class Counts:
 
 def parse_count(text: str) -> int | None:
     """``"3.3k"`` -> 3300, ``"1,234"`` -> 1234, ``"—"`` -> 0; None if not a count."""
-    match = _COUNT.match(text.strip())
+    text = text.strip()
+    if len(text) <= 15 and text.isascii() and text.isdigit():
+        return int(text)  # the common case; as exact as the float path below at this length
+    match = _COUNT.match(text)
     if not match:
         return None
     if match["num"] is None:
