@@ -44,11 +44,8 @@ def _descending(text: str) -> tuple[int, ...]:
     return tuple(-ord(ch) for ch in text) + (0,)
 
 
-def thread_link(item: Enriched, from_dir: str = "") -> str:
-    return _link(link_text(display_title(item.thread.title)), item.slug, from_dir)
-
-
 def _link(text: str, slug: str, from_dir: str) -> str:
+    """A link to a thread page with ``text`` (already escaped), from a page in ``from_dir``."""
     target = thread_path(slug)
     if from_dir:
         depth = from_dir.strip("/").count("/") + 1
@@ -64,10 +61,6 @@ ANSWER_BADGES = {
     "replied": "replied",
     "unanswered": "unanswered",
 }
-
-
-def answer_badge(item: Enriched) -> str:
-    return ANSWER_BADGES[order_answers(item.thread).status]
 
 
 class ThreadRows:

@@ -112,8 +112,8 @@ def _atomic_write_all(files: list[tuple[Path, bytes]], *, durable: bool = True) 
     ``os.sync`` (one fsync per page cost seconds at 10,000 pages), then move
     each into place with ``os.replace``.  Interrupted anywhere, each page is
     still the old one or the new one; leftover temporaries are removed.
-    Not ``durable``: no flush (a cache may be lost in a crash, never torn
-    into a mix of two runs, and is checked before use anyway)."""
+    Not ``durable``: no flush, for caches (a crash may lose or damage one;
+    a damaged cache is ignored and rebuilt, never trusted)."""
     temporaries: list[Path] = []
     try:
         for destination, data in files:
