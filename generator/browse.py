@@ -52,11 +52,7 @@ class _Shelves:
                     shelf.setdefault(value, []).append(item)
 
 
-def family_pages(
-    items: Sequence[Enriched], taxonomy: Taxonomy, names: dict[str, str], rows: ThreadRows | None = None,
-    shelves: _Shelves | None = None,
-) -> list[PageDoc]:
-    rows, shelves = rows or ThreadRows(items, names), shelves or _Shelves(items)
+def family_pages(taxonomy: Taxonomy, rows: ThreadRows, shelves: _Shelves) -> list[PageDoc]:
     pages = []
     for family in taxonomy.families:
         intro = [escape_inline(family.description)]
@@ -69,50 +65,39 @@ def family_pages(
             )
             intro.append(f"Available on: {platform_links}")
         members = shelves.apis.get(family.id, [])
-        pages.extend(listing_pages(f"{API_DIR}/{family.id}.md", family.name, intro, members, names, rows))
+        pages.extend(listing_pages(f"{API_DIR}/{family.id}.md", family.name, intro, members, rows))
     return pages
 
 
-def platform_pages(
-    items: Sequence[Enriched], taxonomy: Taxonomy, names: dict[str, str], rows: ThreadRows | None = None,
-    shelves: _Shelves | None = None,
-) -> list[PageDoc]:
-    rows, shelves = rows or ThreadRows(items, names), shelves or _Shelves(items)
+def platform_pages(taxonomy: Taxonomy, rows: ThreadRows, shelves: _Shelves) -> list[PageDoc]:
     pages = []
     for platform in taxonomy.platforms:
         members = shelves.platforms.get(platform.id, [])
         intro = [f"Threads about Network Extension on {escape_inline(platform.name)}."]
-        pages.extend(listing_pages(platform_file(platform.id), platform.name, intro, members, names, rows))
+        pages.extend(listing_pages(platform_file(platform.id), platform.name, intro, members, rows))
     return pages
 
 
-def topic_pages(
-    items: Sequence[Enriched], taxonomy: Taxonomy, names: dict[str, str], rows: ThreadRows | None = None,
-    shelves: _Shelves | None = None,
-) -> list[PageDoc]:
-    rows, shelves = rows or ThreadRows(items, names), shelves or _Shelves(items)
+def topic_pages(taxonomy: Taxonomy, rows: ThreadRows, shelves: _Shelves) -> list[PageDoc]:
     pages = []
     for topic in taxonomy.topics:
         members = shelves.topics.get(topic.id, [])
         intro = [escape_inline(topic.description)]
-        pages.extend(listing_pages(f"{TOPIC_DIR}/{topic.id}.md", topic.name, intro, members, names, rows))
+        pages.extend(listing_pages(f"{TOPIC_DIR}/{topic.id}.md", topic.name, intro, members, rows))
     return pages
 
 
-def unclassified_pages(items: Sequence[Enriched], names: dict[str, str], rows: ThreadRows | None = None) -> list[PageDoc]:
+def unclassified_pages(items: Sequence[Enriched], rows: ThreadRows) -> list[PageDoc]:
     members = [item for item in items if not item.facts.apis]
     intro = [
         "Threads the classifier could not file under any Network Extension API family "
         "(off-topic posts, or questions too general to place). Nothing is lost: they are listed here."
     ]
-    return listing_pages(UNCLASSIFIED_PATH, "Unclassified", intro, members, names, rows)
+    return listing_pages(UNCLASSIFIED_PATH, "Unclassified", intro, members, rows)
 
 
-def answer_pages(
-    items: Sequence[Enriched], taxonomy: Taxonomy, names: dict[str, str], rows: ThreadRows | None = None
-) -> list[PageDoc]:
+def answer_pages(items: Sequence[Enriched], taxonomy: Taxonomy, rows: ThreadRows) -> list[PageDoc]:
     """Accepted / Answered by Apple / Unanswered, each grouped by API family."""
-    rows = rows or ThreadRows(items, names)
     pages = []
     for key, title, belongs, intro in ANSWER_LISTS:
         members = [item for item in items if belongs(item, rows.status(item))]
@@ -121,7 +106,7 @@ def answer_pages(
         groups.append(("Unclassified", [m for m in members if not m.facts.apis]))
         for name, group in groups:
             if group:
-                parts += [f"## {escape_inline(name)}", thread_table(group, ANSWERS_DIR, rows=rows)]
+                parts += [f"## {escape_inline(name)}", thread_table(group, rows, ANSWERS_DIR)]
         if not members:
             parts.append("No thread in the knowledge base is in this list yet.")
         meta = {"title": title, "search": {"exclude": True}}
@@ -129,9 +114,8 @@ def answer_pages(
     return pages
 
 
-def matrix(items: Sequence[Enriched], taxonomy: Taxonomy, shelves: _Shelves | None = None) -> str:
+def matrix(items: Sequence[Enriched], taxonomy: Taxonomy, shelves: _Shelves) -> str:
     """API × platform table on the home page; each count links to its list."""
-    shelves = shelves or _Shelves(items)
     platforms = [p.id for p in taxonomy.platforms]
     header = "| API | " + " | ".join(platforms) + " | All |"
     rule = "|---|" + "--:|" * (len(platforms) + 1)
@@ -160,12 +144,12 @@ def browse_pages(items: Sequence[Enriched], taxonomy: Taxonomy | None = None) ->
     rows, shelves = ThreadRows(items, names), _Shelves(items)
     return [
         home_page(items, matrix(items, taxonomy, shelves), forums, rows),
-        *all_threads_pages(items, names, rows),
-        *family_pages(items, taxonomy, names, rows, shelves),
-        *platform_pages(items, taxonomy, names, rows, shelves),
-        *topic_pages(items, taxonomy, names, rows, shelves),
-        *unclassified_pages(items, names, rows),
-        *answer_pages(items, taxonomy, names, rows),
+        *all_threads_pages(items, rows),
+        *family_pages(taxonomy, rows, shelves),
+        *platform_pages(taxonomy, rows, shelves),
+        *topic_pages(taxonomy, rows, shelves),
+        *unclassified_pages(items, rows),
+        *answer_pages(items, taxonomy, rows),
     ]
 
 

@@ -141,11 +141,15 @@ def _encode_one(number: int) -> str:
 _SMALL_CODES = tuple(_encode_one(n) for n in range(32**3))
 
 
+def _code(number: int) -> str:
+    return _SMALL_CODES[number] if 0 <= number < len(_SMALL_CODES) else _encode_one(number)
+
+
 def encode_numbers(numbers: Iterable[int]) -> str:
     values = list(numbers)
     if values and 0 <= min(values) and max(values) < len(_SMALL_CODES):
         return "".join(map(_SMALL_CODES.__getitem__, values))
-    return "".join(_SMALL_CODES[n] if 0 <= n < len(_SMALL_CODES) else _encode_one(n) for n in values)
+    return "".join(map(_code, values))
 
 
 #: One number's digits: continuation digits, then a terminal one.
@@ -160,16 +164,27 @@ def _decode_one(code: str) -> int:
     return value * 32 + _TERMINAL.index(code[-1])
 
 
-def decode_numbers(text: str) -> list[int]:
-    """The numbers of :func:`encode_numbers`; ValueError for any other text."""
+def _codes(text: str) -> list[str]:
+    """Each number's digits in ``text``; ValueError for any other text."""
     codes = _NUMBER.findall(text)
     if sum(map(len, codes)) != len(text):
         raise ValueError("not an encoded list of numbers")
+    return codes
+
+
+def _value(code: str) -> int:
+    known = _SMALL_VALUES.get(code)
+    return _decode_one(code) if known is None else known
+
+
+def decode_numbers(text: str) -> list[int]:
+    """The numbers of :func:`encode_numbers`; ValueError for any other text."""
+    codes = _codes(text)
     small = _SMALL_VALUES
     try:
         return list(map(small.__getitem__, codes))
     except KeyError:  # a number of four digits or more (or a zero-padded one)
-        return [small[code] if code in small else _decode_one(code) for code in codes]
+        return list(map(_value, codes))
 
 
 def encode_postings(postings: Sequence[tuple[int, int]]) -> str:
@@ -192,15 +207,10 @@ def patch_postings(text: str, scores: Mapping[int, int | None]) -> str:
     all: a common word's posting holds most of 10,000 documents, and a
     changed thread patches a few hundred of them.  ValueError for text
     :func:`encode_postings` did not write."""
-    codes = _NUMBER.findall(text)
-    if sum(map(len, codes)) != len(text) or len(codes) % 2:
-        raise ValueError("not an encoded list of postings")
-    small = _SMALL_VALUES
-    ids = list(itertools.accumulate(small[c] if c in small else _decode_one(c) for c in codes[0::2]))
-
-    def code(n: int) -> str:
-        return _SMALL_CODES[n] if n < len(_SMALL_CODES) else _encode_one(n)
-
+    codes = _codes(text)
+    if len(codes) % 2:
+        raise ValueError("postings come in (id delta, score) pairs")
+    ids = list(itertools.accumulate(map(_value, codes[0::2])))
     for doc, score in sorted(scores.items()):
         at = bisect.bisect_left(ids, doc)
         present = at < len(ids) and ids[at] == doc
@@ -210,14 +220,14 @@ def patch_postings(text: str, scores: Mapping[int, int | None]) -> str:
                 continue
             del ids[at], codes[2 * at : 2 * at + 2]
         elif present:
-            codes[2 * at + 1] = code(score)
+            codes[2 * at + 1] = _code(score)
             continue
         else:
             ids.insert(at, doc)
-            codes[2 * at : 2 * at] = [code(doc - before), code(score)]
+            codes[2 * at : 2 * at] = [_code(doc - before), _code(score)]
             at += 1
         if at < len(ids):  # the next document's distance from the one before it
-            codes[2 * at] = code(ids[at] - (ids[at - 1] if at else 0))
+            codes[2 * at] = _code(ids[at] - (ids[at - 1] if at else 0))
     return "".join(codes)
 
 

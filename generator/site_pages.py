@@ -70,7 +70,8 @@ class ThreadRows:
     families, platforms and topics, an answer list); at 10,000 threads,
     escaping each title and ordering each thread's answers on every one of
     them was most of the browse stage.  Items are known by identity, so a
-    ThreadRows serves the items it was made from."""
+    ThreadRows serves the items it was made from; ``families`` names the
+    API column (family id -> name)."""
 
     def __init__(self, items: Sequence[Enriched], families: dict[str, str] | None = None) -> None:
         self._rank = {id(item): position for position, item in enumerate(newest_first(items))}
@@ -79,9 +80,8 @@ class ThreadRows:
         self._status: dict[int, str] = {}
 
     def newest_first(self, items: Sequence[Enriched]) -> list[Enriched]:
-        if all(id(item) in self._rank for item in items):
-            return sorted(items, key=lambda item: self._rank[id(item)])
-        return newest_first(items)
+        """Some of the items, in :func:`newest_first` order."""
+        return sorted(items, key=lambda item: self._rank[id(item)])
 
     def status(self, item: Enriched) -> str:
         """:func:`generator.answers.order_answers`' status of the item."""
@@ -107,24 +107,16 @@ class ThreadRows:
         return f"| {link} | {names} | {tail} |" if with_families else f"| {link} | {tail} |"
 
 
-def thread_table(
-    items: Sequence[Enriched],
-    from_dir: str = "",
-    *,
-    families: dict[str, str] | None = None,
-    rows: ThreadRows | None = None,
-) -> str:
+def thread_table(items: Sequence[Enriched], rows: ThreadRows, from_dir: str = "", *, with_families: bool = False) -> str:
     """A Markdown table of threads, newest first, with the answered badge
-    (and the API column when ``families`` names them)."""
+    (and the API column, named by ``rows``' families, ``with_families``)."""
     header = ["Thread", "Answer", "Replies", "Views", "Last activity"]
     rule = ["---", "---", "--:", "--:", "---"]
-    if families is not None:
+    if with_families:
         header.insert(1, "API")
         rule.insert(1, "---")
-    if rows is None:
-        rows = ThreadRows(items, families)
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join(rule) + "|"]
-    lines += [rows.row(item, from_dir, families is not None) for item in rows.newest_first(items)]
+    lines += [rows.row(item, from_dir, with_families) for item in rows.newest_first(items)]
     return "\n".join(lines)
 
 
@@ -143,18 +135,10 @@ def _pager(path: str, number: int, count: int) -> str:
     return " · ".join(links)
 
 
-def listing_pages(
-    path: str,
-    title: str,
-    intro: Sequence[str],
-    items: Sequence[Enriched],
-    families: dict[str, str] | None,
-    rows: ThreadRows | None = None,
-) -> list[PageDoc]:
-    """A titled list of threads, newest first, cut into pages of PAGE_SIZE."""
+def listing_pages(path: str, title: str, intro: Sequence[str], items: Sequence[Enriched], rows: ThreadRows) -> list[PageDoc]:
+    """A titled list of threads with their API families, newest first, cut
+    into pages of PAGE_SIZE."""
     from_dir = path.rsplit("/", 1)[0] if "/" in path else ""
-    if rows is None:
-        rows = ThreadRows(items, families)
     ordered = rows.newest_first(items)
     chunks = [ordered[start : start + PAGE_SIZE] for start in range(0, len(ordered), PAGE_SIZE)] or [[]]
     pages = []
@@ -166,7 +150,7 @@ def listing_pages(
             parts.append(f"{len(ordered)} threads, newest activity first.")
             if len(chunks) > 1:
                 parts.append(_pager(path, number, len(chunks)))
-            parts.append(thread_table(chunk, from_dir, families=families, rows=rows))
+            parts.append(thread_table(chunk, rows, from_dir, with_families=True))
             if len(chunks) > 1:
                 parts.append(_pager(path, number, len(chunks)))
         page_title = title if number == 1 else f"{title} (page {number})"
@@ -175,12 +159,11 @@ def listing_pages(
     return pages
 
 
-def all_threads_pages(items: Sequence[Enriched], families: dict[str, str], rows: ThreadRows | None = None) -> list[PageDoc]:
-    return listing_pages(ALL_THREADS_PATH, "All threads", [], items, families, rows)
+def all_threads_pages(items: Sequence[Enriched], rows: ThreadRows) -> list[PageDoc]:
+    return listing_pages(ALL_THREADS_PATH, "All threads", [], items, rows)
 
 
-def home_page(items: Sequence[Enriched], matrix: str, forums: Sequence[str], rows: ThreadRows | None = None) -> PageDoc:
-    rows = rows or ThreadRows(items)
+def home_page(items: Sequence[Enriched], matrix: str, forums: Sequence[str], rows: ThreadRows) -> PageDoc:
     newest = rows.newest_first(items)[:HOME_LATEST]
     forum_list = ", ".join(escape_inline(forum) for forum in forums) or "the forums"
     parts = [
@@ -204,6 +187,6 @@ def home_page(items: Sequence[Enriched], matrix: str, forums: Sequence[str], row
     ]
     if matrix:
         parts += ["## APIs by platform", matrix]
-    parts += ["## Latest activity", thread_table(newest, rows=rows)]
+    parts += ["## Latest activity", thread_table(newest, rows)]
     meta = {"title": "forum-kb", "search": {"exclude": True}}
     return PageDoc("index.md", meta, "\n\n".join(parts) + "\n")

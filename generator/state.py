@@ -17,7 +17,6 @@ Both live beside the pages they describe, so they are committed with
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import stat
@@ -27,7 +26,7 @@ from typing import Mapping, Sequence
 
 from generator.cache import CACHE_DIR, MemoFile, Signature, all_counts, file_signature, same_digest
 from generator.readers.errors import InputError, Warn
-from generator.readers.jsonl import read_jsonl, record_line, thread_to_record, write_jsonl
+from generator.readers.jsonl import read_jsonl, record_line, thread_to_record
 from generator.records import Thread
 from generator.slugs import assign_slugs
 from generator.write import STATE_DIR
@@ -50,11 +49,9 @@ def load_corpus(root: Path, warn: Warn) -> list[Thread]:
 def corpus_bytes(threads: list[Thread], known: Mapping[str, tuple[Thread, bytes]] | None = None) -> bytes:
     """The corpus file of ``threads``.  ``known`` maps a key to a thread and
     its line as this converter wrote it (:func:`written_lines`): a thread
-    with the same digest is written as that line, not encoded again."""
-    if not known:
-        buffer = io.StringIO()
-        write_jsonl(threads, buffer)
-        return buffer.getvalue().encode("utf-8")
+    with the same digest is written as that line, not encoded again (the
+    lines of :func:`generator.readers.jsonl.write_jsonl`, in its order)."""
+    known = known or {}
     lines: list[tuple[str, bytes]] = []
     for thread in threads:
         seen = known.get(thread.key)

@@ -86,11 +86,9 @@ def safe_destination(root: Path, relative: str, resolved: dict[Path, str] | None
     destination = root / relative
     cache: dict[Path, str] = {} if resolved is None else resolved
     parent = destination.parent
-    if cache.get(parent) == _INSIDE:
-        return destination  # this batch found the folder inside root already
+    if parent == root or cache.get(parent) == _INSIDE:
+        return destination  # the root itself, or a folder this batch found inside it
     real_root = cache.get(root) or cache.setdefault(root, os.path.realpath(root))
-    if root == parent:
-        return destination
     real_parent = os.path.realpath(parent)
     if os.path.commonpath([real_root, real_parent]) != real_root:
         raise WriteError(f"refusing to write {relative!r}: a folder on the way leads outside {root}")
