@@ -267,6 +267,33 @@ def _bm25(document: Document, word: str, stats: CorpusStats, length: float | Non
     return idf * weighted_tf * (K1 + 1) / (weighted_tf + norm)
 
 
+def bm25_all(document: Document, stats: CorpusStats, idf: dict[str, float]) -> dict[str, float]:
+    """:func:`_bm25` of every word of ``document`` at once, to the same
+    float: a word's weighted count is summed over the fields in the same
+    order (a field without it adds 0.0, which changes nothing), and its idf
+    is the same expression, kept in ``idf`` for the next document.  The
+    index scores a million (document, word) pairs at 10,000 threads;
+    this does once per document what _bm25 does once per pair."""
+    weighted: dict[str, float] = {}
+    get = weighted.get
+    for name, counts in document.fields.items():
+        weight = FIELD_WEIGHTS[name]
+        for word, count in counts.items():
+            weighted[word] = get(word, 0) + weight * count
+    norm = K1 * (1 - B + B * _weighted_length(document) / max(1e-9, stats.average_length))
+    frequency, count, scores = stats.frequency, stats.count, {}
+    for word, weighted_tf in weighted.items():
+        if not weighted_tf:
+            scores[word] = 0.0
+            continue
+        word_idf = idf.get(word)
+        if word_idf is None:
+            df = frequency.get(word, 0)
+            word_idf = idf[word] = math.log(1 + max(0.0, count - df + 0.5) / (df + 0.5))
+        scores[word] = word_idf * weighted_tf * (K1 + 1) / (weighted_tf + norm)
+    return scores
+
+
 def query_words(query: str) -> list[str]:
     """Distinct analysed words of the query, in order (identifiers whole only:
     their parts would match every page that says "provider")."""

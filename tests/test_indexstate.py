@@ -13,7 +13,7 @@ import pytest
 
 from generator import indexstate
 from generator.indexstate import IndexCache, decode_memo, encode_memo, postings_with_memo
-from generator.search import FIELD_WEIGHTS, Document, corpus_stats
+from generator.search import FIELD_WEIGHTS, Document, _bm25, bm25_all, corpus_stats
 from generator.searchindex import encode_postings, patch_postings, score_postings
 
 WORDS = [f"w{n}" for n in range(300)]
@@ -148,3 +148,16 @@ def test_a_damaged_memo_means_scoring_from_scratch(tmp_path: Path, damage) -> No
     assert indexstate._decoded(data["entries"]) is None
     edited = sorted(edit(docs, random.Random(3), 2), key=lambda d: d.slug)
     assert IndexCache(tmp_path).postings(edited, [digest(d) for d in edited]) == cold(edited)
+
+
+def test_scoring_a_document_at_once_gives_each_words_own_score_exactly() -> None:
+    # The index is scored cold by bm25_all and patched by word_score; a
+    # last-bit difference between the two would rewrite shards on every run.
+    docs = corpus(120, seed=3)
+    stats = corpus_stats(docs)
+    idf: dict[str, float] = {}
+    for doc in docs:
+        scores = bm25_all(doc, stats, idf)
+        assert set(scores) == {word for counts in doc.fields.values() for word in counts}
+        for word, score in scores.items():
+            assert score == _bm25(doc, word, stats)
