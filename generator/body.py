@@ -13,6 +13,8 @@ Both are pure and total: any string gives Markdown, never a traceback.
 from __future__ import annotations
 
 import html
+import itertools
+import re
 
 from generator.escape import code_fence
 from generator.prose import render_prose
@@ -20,10 +22,16 @@ from generator.reflow import reflow
 from generator.segment import segment
 
 # Longer bodies are cut (with a note) so one pathological post cannot stall a
-# run (QUALITY.md case 19): 40,000 characters render in well under 0.5 s even
-# when dense with markup; the seed's longest body is ~5,300 characters, and the
-# whole text stays readable in the collapsed "original text" block.
+# run (QUALITY.md case 19): 40,000 characters of prose render in well under
+# 0.5 s; the seed's longest body is ~5,300 characters, and the whole text
+# stays readable in the collapsed "original text" block.
 MAX_BODY_CHARS = 40_000
+# ... and a body dense with markup is cut sooner: each escaped character is
+# one inline node for Python-Markdown (40,000 brackets took 0.55 s on a slow
+# 2-core VM).  Ten thousand is three times the densest real code seen (a
+# 40,000-character Swift or C dump holds about 3,000) and 50 times the seed's.
+MAX_MARKUP_CHARS = 10_000
+_MARKUP = re.compile(r"[\\`*_\[\]|{}&<>]")
 # The collapsed original is cheap to render but still passes through
 # Python-Markdown's raw-HTML handling; a 5 MB post keeps its first 200,000.
 MAX_ORIGINAL_CHARS = 200_000
@@ -36,10 +44,11 @@ def render_body(text: str) -> str:
     """
     if not isinstance(text, str):
         return ""
+    cut = _cut_at(text)
     note = ""
-    if len(text) > MAX_BODY_CHARS:
-        note = f"*Body shortened to {MAX_BODY_CHARS:,} of {len(text):,} characters.*"
-        text = text[:MAX_BODY_CHARS]
+    if cut < len(text):
+        note = f"*Body shortened to {cut:,} of {len(text):,} characters.*"
+        text = text[:cut]
     blocks: list[str] = []
     for part in segment(text):
         if part.kind == "code":
@@ -49,6 +58,14 @@ def render_body(text: str) -> str:
     blocks.append(note)
     markdown = "\n\n".join(block for block in blocks if block.strip())
     return markdown + "\n" if markdown else ""
+
+
+def _cut_at(text: str) -> int:
+    """Where a body is cut: after :data:`MAX_BODY_CHARS` characters, or
+    before its markup character number :data:`MAX_MARKUP_CHARS` + 1."""
+    end = min(len(text), MAX_BODY_CHARS)
+    beyond = next(itertools.islice(_MARKUP.finditer(text, 0, end), MAX_MARKUP_CHARS, None), None)
+    return beyond.start() if beyond is not None else end
 
 
 def original_text_block(text: str) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.body import original_text_block, render_body
+from generator.body import MAX_BODY_CHARS, MAX_MARKUP_CHARS, original_text_block, render_body
 from tests.sitebuild import site_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -269,3 +269,15 @@ def test_a_huge_body_is_capped_with_a_note():
     rendered = render_body("word " * 1_000_000)
     assert rendered.endswith("*Body shortened to 40,000 of 5,000,000 characters.*\n")
     assert len(rendered) < 45_000
+
+
+def test_a_body_dense_with_markup_is_capped_sooner_and_real_code_is_not():
+    # Each escaped character is an inline node for Python-Markdown: 40,000
+    # of them took half a second on a slow machine (QUALITY.md case 19).
+    rendered = render_body("x" * 100 + "[" * 50_000)
+    assert rendered.endswith(f"*Body shortened to {100 + MAX_MARKUP_CHARS:,} of 50,100 characters.*\n")
+    assert rendered.count("\\[") == MAX_MARKUP_CHARS
+    # Dense real code, 40,000 characters of it, keeps every character.
+    swift = "func f(_ a: [Int]) -> [String: Any] { return [\"k\": a.map { $0 * 2 }] } "
+    code = (swift * (MAX_BODY_CHARS // len(swift)))[:MAX_BODY_CHARS]
+    assert "shortened" not in render_body(code)
