@@ -195,3 +195,18 @@ def test_a_served_search_loads_only_the_shards_it_needs(browser, site_url, seed_
     assert titles[0].startswith("NEPacketTunnelFlow")
     total = len(list((seed_builds[0] / INDEX_DIR).iterdir()))
     assert 0 < len(set(shards)) < total / 2
+
+
+def test_a_served_search_asks_for_a_missing_shard_only_once(browser, site_url):
+    # No indexed word starts with "zq": its vocabulary shard does not exist,
+    # and a 404 is a round trip the reader waits for.
+    asked: list[str] = []
+    search = BrowserSearch(browser, site_url)
+    search.page.on("request", lambda request: asked.append(request.url) if "/kb-search/index/" in request.url else None)
+    try:
+        search.search("zqxwvut NEPacketTunnelFlow")
+    finally:
+        search.close()
+    assert any(url.rsplit("/", 1)[-1].startswith("c") for url in asked), "the vocabulary shards were asked for"
+    repeated = sorted({url for url in asked if asked.count(url) > 1})
+    assert not repeated, f"requested more than once: {repeated}"

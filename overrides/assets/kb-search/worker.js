@@ -51,13 +51,20 @@
       if (!(names[i] in shards) && todo.indexOf(names[i]) < 0) todo.push(names[i]);
     if (!todo.length) return Promise.resolve();
     if (!inFrame) {
-      try {
-        importScripts.apply(self, todo.map(url));
-      } catch (error) {
-        todo.forEach(function (name) {
-          if (name in shards) return;
-          try { importScripts(url(name)); } catch (missing) { shards[name] = null; }
-        });
+      /* importScripts runs its scripts in order and stops at the first that
+         does not load (a word prefix nothing in the index starts with): the
+         scripts before it have run, that one counts as empty and only the
+         rest are asked for again, so a missing shard is requested once. */
+      var rest = todo;
+      while (rest.length) {
+        try {
+          importScripts.apply(self, rest.map(url));
+          rest = [];
+        } catch (error) {
+          var failed = 0;
+          while (failed < rest.length && rest[failed] in shards) failed++;
+          rest = rest.slice(failed + 1);
+        }
       }
       todo.forEach(function (name) { if (!(name in shards)) shards[name] = null; });
       return Promise.resolve();
