@@ -16,7 +16,7 @@ import html
 import itertools
 import re
 
-from generator.escape import code_fence
+from generator.escape import ESCAPED_CHARACTERS, code_fence
 from generator.prose import render_prose
 from generator.reflow import reflow
 from generator.segment import segment
@@ -26,12 +26,12 @@ from generator.segment import segment
 # 0.5 s; the seed's longest body is ~5,300 characters, and the whole text
 # stays readable in the collapsed "original text" block.
 MAX_BODY_CHARS = 40_000
-# ... and a body dense with markup is cut sooner: each escaped character is
-# one inline node for Python-Markdown (40,000 brackets took 0.55 s on a slow
-# 2-core VM).  Ten thousand is three times the densest real code seen (a
-# 40,000-character Swift or C dump holds about 3,000) and 50 times the seed's.
+# ... and a body whose prose is dense with markup is cut sooner: each escaped
+# character is one inline node for Python-Markdown (40,000 brackets took
+# 0.55 s on a slow 2-core VM).  Code is fenced, so its characters cost
+# nothing; the seed's prose holds at most 181 of them.
 MAX_MARKUP_CHARS = 10_000
-_MARKUP = re.compile(r"[\\`*_\[\]|{}&<>]")
+_MARKUP = re.compile("[" + re.escape(ESCAPED_CHARACTERS) + "]")
 # The collapsed original is cheap to render but still passes through
 # Python-Markdown's raw-HTML handling; a 5 MB post keeps its first 200,000.
 MAX_ORIGINAL_CHARS = 200_000
@@ -44,13 +44,16 @@ def render_body(text: str) -> str:
     """
     if not isinstance(text, str):
         return ""
-    cut = _cut_at(text)
-    note = ""
-    if cut < len(text):
-        note = f"*Body shortened to {cut:,} of {len(text):,} characters.*"
-        text = text[:cut]
+    end = min(len(text), MAX_BODY_CHARS)
+    parts = segment(text[:end])
+    if sum(len(_MARKUP.findall(part.text)) for part in parts if part.kind != "code") > MAX_MARKUP_CHARS:
+        # Segments are not slices of the text, so the cut is made in the
+        # text, counting code's characters too: early, if anything.
+        end = _markup_cut(text, end)
+        parts = segment(text[:end])
+    note = f"*Body shortened to {end:,} of {len(text):,} characters.*" if end < len(text) else ""
     blocks: list[str] = []
-    for part in segment(text):
+    for part in parts:
         if part.kind == "code":
             blocks.append(code_fence(reflow(part.text, part.flavor, part.verbatim), part.language))
         else:
@@ -60,10 +63,9 @@ def render_body(text: str) -> str:
     return markdown + "\n" if markdown else ""
 
 
-def _cut_at(text: str) -> int:
-    """Where a body is cut: after :data:`MAX_BODY_CHARS` characters, or
-    before its markup character number :data:`MAX_MARKUP_CHARS` + 1."""
-    end = min(len(text), MAX_BODY_CHARS)
+def _markup_cut(text: str, end: int) -> int:
+    """Where ``text[:end]`` holds its markup character number
+    :data:`MAX_MARKUP_CHARS` + 1 (``end`` when it holds fewer)."""
     beyond = next(itertools.islice(_MARKUP.finditer(text, 0, end), MAX_MARKUP_CHARS, None), None)
     return beyond.start() if beyond is not None else end
 

@@ -34,6 +34,10 @@ import re
 # get a backslash, and the three that make HTML live become entities: one
 # pass of str.translate (no character it writes is one it replaces).
 _INLINE_CHARACTERS = "\\`*_[]|{}"
+# Every character escaping may write as a backslash escape or an entity
+# (the pymdownx markers and colons only in some places): each is an inline
+# node for Python-Markdown, which is what a markup-dense body costs.
+ESCAPED_CHARACTERS = _INLINE_CHARACTERS + "&<>$=+^~:#"
 _INLINE_TABLE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", **{ch: "\\" + ch for ch in _INLINE_CHARACTERS}})
 # Doubled markers of pymdownx inline extensions (mark, insert, caret, tilde,
 # critic) and math: escape each character (braces are in _INLINE_CHARACTERS).

@@ -277,7 +277,13 @@ def test_a_body_dense_with_markup_is_capped_sooner_and_real_code_is_not():
     rendered = render_body("x" * 100 + "[" * 50_000)
     assert rendered.endswith(f"*Body shortened to {100 + MAX_MARKUP_CHARS:,} of 50,100 characters.*\n")
     assert rendered.count("\\[") == MAX_MARKUP_CHARS
-    # Dense real code, 40,000 characters of it, keeps every character.
-    swift = "func f(_ a: [Int]) -> [String: Any] { return [\"k\": a.map { $0 * 2 }] } "
-    code = (swift * (MAX_BODY_CHARS // len(swift)))[:MAX_BODY_CHARS]
-    assert "shortened" not in render_body(code)
+    assert "shortened" not in render_body("[" * MAX_MARKUP_CHARS)
+    for marker in "$=+^:#":  # escaped too (doubled, or in some places)
+        assert "shortened to 10,000 of 50,000" in render_body(marker * 50_000), marker
+    # Real code, 40,000 characters of it, keeps every character: it is fenced,
+    # so its brackets and braces cost Markdown nothing.
+    swift = 'func f(_ a: [Int]) -> [String: [Int]] { return ["a": [1], "b": [a[0]]] } '
+    code = (swift * (MAX_BODY_CHARS // len(swift) + 1))[:MAX_BODY_CHARS]
+    assert sum(code.count(ch) for ch in "[]{}_:>") > MAX_MARKUP_CHARS
+    rendered = render_body(code)
+    assert "shortened" not in rendered and rendered.startswith("```")
