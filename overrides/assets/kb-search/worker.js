@@ -53,8 +53,9 @@
     if (!inFrame) {
       /* importScripts runs its scripts in order and stops at the first that
          does not load (a word prefix nothing in the index starts with): the
-         scripts before it have run, that one counts as empty and only the
-         rest are asked for again, so a missing shard is requested once. */
+         scripts before it have run, that one counts as empty (until the
+         page is reloaded, whatever the failure) and only the rest are asked
+         for again, so a missing shard is requested once. */
       var rest = todo;
       while (rest.length) {
         try {
