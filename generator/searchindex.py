@@ -61,7 +61,6 @@ from generator.search import (
     Document,
     CorpusStats,
     _bm25,
-    _weighted_length,
     bm25_all,
     _edit_distance_at_most,
     corpus_stats,
@@ -298,7 +297,8 @@ _FORK_STATE: dict[str, object] = {}
 def _document_scores(doc_id: int) -> list[tuple[str, int]]:
     documents, stats, idf = _FORK_STATE["scoring"]  # type: ignore[misc]
     scores = bm25_all(documents[doc_id], stats, idf)
-    # word_score's rounding, inline: this runs a million times at 10,000 threads.
+    # word_score's rounding, inline (a call per pair cost 5-10% of scoring);
+    # tests/test_indexstate.py compares these postings with word_score's.
     return [(word, max(1, round(scores[word] * SCORE_SCALE))) for word in sorted(scores)]
 
 
