@@ -29,7 +29,7 @@ MAX_BODY_CHARS = 40_000
 # ... and a body whose prose is dense with markup is cut sooner: each escaped
 # character is one inline node for Python-Markdown (40,000 brackets took
 # 0.55 s on a slow 2-core VM).  Code is fenced, so its characters cost
-# nothing; the seed's prose holds at most 181 of them.
+# nothing; the seed's prose holds at most 34 of them (140 with its code).
 MAX_MARKUP_CHARS = 10_000
 _MARKUP = re.compile("[" + re.escape(ESCAPED_CHARACTERS) + "]")
 # The collapsed original is cheap to render but still passes through
@@ -46,7 +46,11 @@ def render_body(text: str) -> str:
         return ""
     end = min(len(text), MAX_BODY_CHARS)
     parts = segment(text[:end])
-    if sum(len(_MARKUP.findall(part.text)) for part in parts if part.kind != "code") > MAX_MARKUP_CHARS:
+    # Shorter text cannot hold that many: most bodies are never scanned.
+    dense = end > MAX_MARKUP_CHARS and sum(
+        len(_MARKUP.findall(part.text)) for part in parts if part.kind != "code"
+    ) > MAX_MARKUP_CHARS
+    if dense:
         # Segments are not slices of the text, so the cut is made in the
         # text, counting code's characters too: early, if anything.
         end = _markup_cut(text, end)

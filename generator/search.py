@@ -261,10 +261,17 @@ def _bm25(document: Document, word: str, stats: CorpusStats, length: float | Non
         return 0.0
     if length is None:
         length = _weighted_length(document)
+    return _idf(word, stats) * weighted_tf * (K1 + 1) / (weighted_tf + _norm(length, stats))
+
+
+def _idf(word: str, stats: CorpusStats) -> float:
     df = stats.frequency.get(word, 0)
-    idf = math.log(1 + max(0.0, stats.count - df + 0.5) / (df + 0.5))  # the grid may put count below df
-    norm = K1 * (1 - B + B * length / max(1e-9, stats.average_length))
-    return idf * weighted_tf * (K1 + 1) / (weighted_tf + norm)
+    return math.log(1 + max(0.0, stats.count - df + 0.5) / (df + 0.5))  # the grid may put count below df
+
+
+def _norm(length: float, stats: CorpusStats) -> float:
+    """BM25's length normalisation of a document of weighted ``length``."""
+    return K1 * (1 - B + B * length / max(1e-9, stats.average_length))
 
 
 def bm25_all(document: Document, stats: CorpusStats, idf: dict[str, float]) -> dict[str, float]:
@@ -280,16 +287,16 @@ def bm25_all(document: Document, stats: CorpusStats, idf: dict[str, float]) -> d
         weight = FIELD_WEIGHTS[name]
         for word, count in counts.items():
             weighted[word] = get(word, 0) + weight * count
-    norm = K1 * (1 - B + B * _weighted_length(document) / max(1e-9, stats.average_length))
-    frequency, count, scores = stats.frequency, stats.count, {}
+    norm = _norm(_weighted_length(document), stats)
+    scores: dict[str, float] = {}
     for word, weighted_tf in weighted.items():
         if not weighted_tf:
             scores[word] = 0.0
             continue
         word_idf = idf.get(word)
         if word_idf is None:
-            df = frequency.get(word, 0)
-            word_idf = idf[word] = math.log(1 + max(0.0, count - df + 0.5) / (df + 0.5))
+            word_idf = idf[word] = _idf(word, stats)
+        # _bm25's last line, inline: it runs once per (document, word).
         scores[word] = word_idf * weighted_tf * (K1 + 1) / (weighted_tf + norm)
     return scores
 
