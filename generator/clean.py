@@ -72,19 +72,20 @@ def _fix(text: str) -> str:
         return _INVISIBLE.sub("", text)
     # Lone surrogates cannot reach ftfy's encoder; drop them first.
     text = re.sub("[\ud800-\udfff]", "", text)
-    # Removing a character can unblock a repair or a composition it stood in
-    # the way of ("\x8dÂ¡": the control character kept ftfy from seeing the
-    # mojibake; "e\u200b\u0301" composes once the ZWSP is gone), so the
-    # text is fixed again until nothing is removed: cleaning a cleaned text
-    # must leave it as it is (the converter remembers cleaned threads).
+    # Removing a character (ours or ftfy's own control-character pass) can
+    # unblock a repair or a composition it stood in the way of ("\x8dÂ¡" and
+    # "Â\x1f¡": the control character kept ftfy from seeing the mojibake;
+    # "e\u200b\u0301" composes once the ZWSP is gone), so the text is fixed
+    # again until it stops changing: cleaning a cleaned text must leave it as
+    # it is (the converter remembers cleaned threads).
     for _ in range(_FIX_ROUNDS):
         config = _FTFY if _MOJIBAKE.search(text) else _NO_ENCODING_FIX
-        fixed = "".join(
+        fixed = _INVISIBLE.sub("", "".join(
             ftfy.fix_text(text[i : i + _FTFY_SLICE], config) for i in range(0, len(text), _FTFY_SLICE)
-        )
-        text = _INVISIBLE.sub("", fixed)
-        if text == fixed:
+        ))
+        if fixed == text:
             break
+        text = fixed
     return text
 
 
