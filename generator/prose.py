@@ -55,8 +55,17 @@ _INLINE_KINDS = (
 # Every kind but ``url`` starts a word (its lookbehind refuses a word
 # character before it); the leading guard says so once, so the alternation
 # is not tried at every character of the text (half the time of this
-# pattern, same matches: tests/test_properties.py).
-_INLINE = re.compile(r"(?:(?<!\w)(?=[\w~/.@+-])|(?=https?://))(?:" + _INLINE_KINDS + ")", re.X)
+# pattern).  Most words of prose are plain: lower-case letters and digits,
+# at most one capital first, then a space, a comma, a closing quote, or a
+# full stop or colon that ends the sentence.  No kind can match there (each
+# needs a second capital, or one of ``. / ( - _ @ +`` inside the word, or
+# "://"), except a command name, so such a word is refused at once instead
+# of by every kind in turn (2.3x faster again on the synthetic corpus).
+# Same matches as the kinds tried everywhere: tests/test_fast_patterns.py.
+_PLAIN_WORD = r"(?!(?:" + _COMMANDS + r")\b)[A-Z]?[a-z0-9]++(?:[\s,;!?\"')\]]|[.:](?:\s|\Z)|\Z)"
+_INLINE = re.compile(
+    r"(?:(?<!\w)(?=[\w~/.@+-])(?!" + _PLAIN_WORD + r")|(?=https?://))(?:" + _INLINE_KINDS + ")", re.X
+)
 # lowerCamel words that are names, not symbols.
 _NOT_SYMBOLS = re.compile(r"i[A-Z]\w*|\w+OS|eSIM|mDNS|macOS|tvOS|watchOS|visionOS|iPadOS|iOS")
 _TRAILING = ".,;:!?)'\"”’"

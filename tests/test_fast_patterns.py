@@ -116,7 +116,9 @@ def test_search_token_runs(text):
         pieces("https://a.example/x", "http", "://", "WWDC", "wwdc2020/10001", " session 1", "TN3134", "FB1234567",
                "log stream --info", "codesign -dv", "sudo ", "isEnabled = true", "NEFilterDataProvider", ".start()",
                "/Library/", "~/", "a/b/c", "x/y.swift", "com.example.app.ext", "content-filter-provider",
-               "-systemextension", "Info.plist", "run()", "peekBytes", "NSError", "xpc_main", "@", "+", "/"),
+               "-systemextension", "Info.plist", "run()", "peekBytes", "NSError", "xpc_main", "@", "+", "/",
+               # plain words, refused at once by the guard, and words that only look plain
+               "the", "When", "A1234", "10", "logs", "dig", "curl", "https", "Sec", "UNKnown", ", ", "\" ", "'", ":"),
     )
 )
 def test_inline_markup_guard_keeps_every_match(text):
