@@ -15,7 +15,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import prose, searchterms, segment
+from generator import classify, prose, searchterms, segment
 from generator.gates import Gated
 
 
@@ -221,3 +221,15 @@ def test_word_counts_count_every_token_and_form(text):
         if is_identifier(token):
             words.extend(identifier_forms(token))
     assert word_counts(text) == Counter(words)
+
+
+@settings(max_examples=400)
+@given(text=pieces("iOS 17", "macOS 26.1", "Mac OS X 10.15.7", "macOS Sonoma 14.4", "Tahoe", "tahoe", "iPadOS: 18",
+                   "visionOS 2", "watchOS", "tvOS 26", "-iOS 17", "xmacOS 14", "Big Sur", "os x", "v14", "(", "26.2.1"))
+def test_os_version_first_letters(text):
+    """classify's version pattern checks the first letter of the names
+    first; the matches must be those of the pattern without that check."""
+    fast = classify._compile(classify.load_taxonomy()).versions
+    plain_form = re.sub(r"^\(\?<!\[\\w-\]\)\(\?=\[[^\]]+\]\)", lambda _: r"(?<![\w-])", fast.pattern)
+    assert plain_form != fast.pattern
+    same_matches(fast, plain(plain_form, re.IGNORECASE), text)
