@@ -76,6 +76,13 @@ def _group(threads: Iterable[Thread]) -> list[list[Thread]]:
 
 
 def merge_group(records: list[Thread]) -> MergedThread:
+    if len(records) > 1 and _all_alike(records):
+        return _merge_alike(records)
+    return merge_ranked(records)
+
+
+def merge_ranked(records: list[Thread]) -> MergedThread:
+    """The merge, ranking every record (the rules of the module docstring)."""
     # Each record's rank is taken once (it spells out the record's date
     # backwards): every run merges each of 10,000 known threads again.
     ranked = sorted(((_rank(t), t) for t in records), key=lambda pair: pair[0])
@@ -110,6 +117,33 @@ def merge_group(records: list[Thread]) -> MergedThread:
     )
     keys = tuple(sorted({t.key for t in ordered} | {merged.key}))
     return MergedThread(merged, keys, len(ordered))
+
+
+def _all_alike(records: list[Thread]) -> bool:
+    """Every record equal to the first but for where it was read from: the
+    usual group, a thread the knowledge base holds scraped again unchanged."""
+    first = _values(records[0])
+    return all(_values(record) == first for record in records[1:])
+
+
+def _values(thread: Thread) -> tuple[object, ...]:
+    return tuple(getattr(thread, name) for name in _COMPARED)
+
+
+_COMPARED = tuple(field.name for field in dataclasses.fields(Thread) if field.name != "source")
+
+
+def _merge_alike(records: list[Thread]) -> MergedThread:
+    """What :func:`merge_group` gives for records alike but for their
+    source, without ranking them: their ranks differ only in the source, so
+    the winner is the record read first by source, every best-of field is
+    its own, and only the key and the tags are put in canonical form
+    (tests/test_properties.py checks it gives what :func:`merge_ranked` gives)."""
+    winner = min(records, key=lambda thread: str(thread.source))
+    key = f"id:{winner.thread_id}" if winner.thread_id else winner.key
+    tags = tuple(sorted(set(winner.tags)))
+    merged = winner if key == winner.key and tags == winner.tags else dataclasses.replace(winner, key=key, tags=tags)
+    return MergedThread(merged, tuple(sorted({winner.key, key})), len(records))
 
 
 def merge_threads(threads: Iterable[Thread]) -> list[MergedThread]:

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tempfile
 from html.parser import HTMLParser
@@ -20,8 +21,8 @@ from mkdocs.utils.meta import get_data
 
 from generator.body import render_body
 from generator.clean import clean_body, clean_line, prepare
-from generator.merge import merge_threads
-from generator.records import Post, Thread
+from generator.merge import merge_group, merge_ranked, merge_threads
+from generator.records import Post, Source, Thread
 from generator.cli import main
 from generator.escape import escape_block, escape_inline, link_text
 from generator.frontmatter import dump_frontmatter
@@ -204,6 +205,16 @@ def test_cleaning_is_idempotent_and_merged_clean_threads_are_clean(threads):
     assert [prepare(thread) for thread in cleaned] == cleaned
     for entry in merge_threads(cleaned):
         assert prepare(entry.thread) == entry.thread
+
+
+@FAST
+@given(thread_records, st.lists(st.sampled_from(["listing.txt:3", "a/b.txt:10", "corpus.jsonl:1", "", "listing.txt:3"]), min_size=2, max_size=4))
+def test_merging_records_alike_but_for_their_source_is_the_ranked_merge(thread, places):
+    """A thread scraped again unchanged (the usual group) is merged without
+    ranking its records; the result must be exactly the ranked merge's."""
+    records = [dataclasses.replace(thread, source=Source(place.split(":")[0], int(place.split(":")[1]))) if place else thread for place in places]
+    assert merge_group(records) == merge_ranked(records)
+    assert merge_group(records).thread.source == merge_ranked(records).thread.source
 
 
 def without_caches(found: dict[str, bytes]) -> dict[str, bytes]:
