@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Iterable
 
+from generator.cache import same_digest
 from generator.records import Thread
 
 
@@ -76,7 +77,9 @@ def _group(threads: Iterable[Thread]) -> list[list[Thread]]:
 
 
 def merge_group(records: list[Thread]) -> MergedThread:
-    if len(records) > 1 and _all_alike(records):
+    # Alike but for where they were read from: the usual group, a thread the
+    # knowledge base holds scraped again unchanged.
+    if len(records) > 1 and all(same_digest(records[0], record) for record in records[1:]):
         return _merge_alike(records)
     return merge_ranked(records)
 
@@ -117,20 +120,6 @@ def merge_ranked(records: list[Thread]) -> MergedThread:
     )
     keys = tuple(sorted({t.key for t in ordered} | {merged.key}))
     return MergedThread(merged, keys, len(ordered))
-
-
-def _all_alike(records: list[Thread]) -> bool:
-    """Every record equal to the first but for where it was read from: the
-    usual group, a thread the knowledge base holds scraped again unchanged."""
-    first = _values(records[0])
-    return all(_values(record) == first for record in records[1:])
-
-
-def _values(thread: Thread) -> tuple[object, ...]:
-    return tuple(getattr(thread, name) for name in _COMPARED)
-
-
-_COMPARED = tuple(field.name for field in dataclasses.fields(Thread) if field.name != "source")
 
 
 def _merge_alike(records: list[Thread]) -> MergedThread:
