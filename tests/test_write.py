@@ -6,6 +6,7 @@ when the input was complete."""
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -235,6 +236,48 @@ def test_a_symlinked_page_is_never_removed_as_stale(tmp_path):
     (root / "threads" / "x-444444.md").symlink_to(target)
     write_pages(root, [doc()], remove_stale=True)
     assert target.exists() and (root / "threads" / "x-444444.md").is_symlink()
+
+
+def _within(seconds: int, call):
+    """``call()``, failing the test (not hanging the suite) if it blocks."""
+
+    def expire(signum, frame):
+        raise TimeoutError(f"blocked for {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        return call()
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_folder_or_fifo_named_like_a_page_is_left_alone_when_stale_pages_go(tmp_path):
+    """Neither is a page: reading the folder used to end the run with a
+    traceback, and reading the FIFO would block it for ever."""
+    stale, kept = doc("threads/gone-111111.md"), doc("threads/kept-222222.md")
+    write_pages(tmp_path, [stale, kept], remove_stale=False)
+    folder = tmp_path / "threads" / "drafts.md"
+    (folder / "inside").mkdir(parents=True)
+    fifo = tmp_path / "notes" / "pipe.md"
+    fifo.parent.mkdir()
+    os.mkfifo(fifo)
+    report = _within(20, lambda: write_pages(tmp_path, [kept], remove_stale=True))
+    assert report.removed == ["threads/gone-111111.md"]
+    assert folder.is_dir() and fifo.is_fifo()
+
+
+def test_stale_pages_are_removed_in_path_order_and_the_state_folder_is_not_searched(tmp_path):
+    pages = [doc(path) for path in ("a.b/c.md", "a/b.md", "z.md", "threads/x-1.md")]
+    write_pages(tmp_path, pages, remove_stale=False)
+    state_copy = tmp_path / ".forum-kb" / "old.md"
+    state_copy.parent.mkdir()
+    state_copy.write_bytes(page_bytes(doc(".forum-kb/old.md")))
+    report = write_pages(tmp_path, [], remove_stale=True)
+    # Path order compares folder by folder: "a" sorts before "a.b".
+    assert report.removed == ["a/b.md", "a.b/c.md", "threads/x-1.md", "z.md"]
+    assert state_copy.exists()
 
 
 def test_an_empty_input_deletes_nothing(tmp_path):
