@@ -47,6 +47,7 @@ import functools
 import hashlib
 import json
 import math
+import operator
 import os
 import sys
 from collections import Counter
@@ -93,8 +94,8 @@ def record_digest(record: Thread | Enriched) -> str:
             _thread_values(record.thread),
             record.slug,
             record.facts,
-            tuple(tuple(getattr(link, name) for name in _LINK_FIELDS) for link in record.related),
-            tuple(tuple(getattr(link, name) for name in _LINK_FIELDS) for link in record.asked_before),
+            tuple(map(_link_values, record.related)),
+            tuple(map(_link_values, record.asked_before)),
         )
     else:
         seen = ("thread", _thread_values(record))
@@ -110,14 +111,18 @@ def enriched_digest(record: Enriched, thread_digest: str) -> str:
         "enriched-thread",
         thread_digest,
         record.slug,
-        tuple(tuple(getattr(link, name) for name in _LINK_FIELDS) for link in record.related),
-        tuple(tuple(getattr(link, name) for name in _LINK_FIELDS) for link in record.asked_before),
+        tuple(map(_link_values, record.related)),
+        tuple(map(_link_values, record.asked_before)),
     )
     return hashlib.sha256(repr(seen).encode("utf-8", "surrogatepass")).hexdigest()[:40]
 
 
 _THREAD_FIELDS = tuple(f.name for f in dataclasses.fields(Thread) if f.name != "source")
 _LINK_FIELDS = tuple(f.name for f in dataclasses.fields(Related) if f.name != "score")
+# The same tuples as ``tuple(getattr(record, name) for name in FIELDS)``, read
+# in C: same_digest compares 30,000 pairs of threads a run at 10,000 threads.
+_thread_values = operator.attrgetter(*_THREAD_FIELDS)
+_link_values = operator.attrgetter(*_LINK_FIELDS)
 
 
 def same_digest(a: Thread, b: Thread) -> bool:
@@ -125,10 +130,6 @@ def same_digest(a: Thread, b: Thread) -> bool:
     (every field but the source equal; the readers give exact types, so
     equal values have equal reprs), at a hundredth of the cost."""
     return a is b or _thread_values(a) == _thread_values(b)
-
-
-def _thread_values(thread: Thread) -> tuple[Any, ...]:
-    return tuple(getattr(thread, name) for name in _THREAD_FIELDS)
 
 
 class StageCache(Generic[V]):
