@@ -176,7 +176,9 @@ def run_prune(args: argparse.Namespace) -> int:
     from generator.pipeline import convert
     from generator.state import corpus_path
 
-    if not corpus_path(args.out).is_file():
+    # Only an absent file means no knowledge base; anything else at its
+    # place is reported by the converter as damage, with what to do.
+    if not os.path.lexists(corpus_path(args.out)):
         raise UsageError(f"{args.out} holds no knowledge base to prune; run `kb convert` first")
     summary = convert([], args.out, prune_before=args.older_than, warn=_print_warning)
     print(f"kb prune: {summary.line()}")

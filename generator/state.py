@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +29,7 @@ from generator.cache import CACHE_DIR, MemoFile, Signature, all_counts, file_sig
 from generator.readers.errors import InputError, Warn
 from generator.readers.jsonl import read_jsonl, record_line, thread_to_record
 from generator.records import Thread
-from generator.slugs import assign_slugs
+from generator.slugs import SLUG_PATTERN, assign_slugs
 from generator.write import STATE_DIR
 
 CORPUS = "corpus.jsonl"
@@ -39,11 +40,53 @@ def corpus_path(root: Path) -> Path:
     return root / STATE_DIR / CORPUS
 
 
+_SKIPPED = re.compile(r";? (?:line )?skipped$")
+
+# What to do about a damaged state file: both are committed with content/.
+_RESTORE = "restore it from git (it is committed with content/)"
+
+
+def _existing_state_file(path: Path) -> bool:
+    """False when ``path`` is absent; True for a regular file (a link to one
+    is followed); an InputError for anything else at its place -- a folder,
+    a FIFO or a dangling link is not a state file that merely is not there."""
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
+        return False
+    except OSError as error:
+        raise InputError(path, 0, f"cannot read it ({error.strerror}); {_RESTORE}") from None
+    try:
+        status = os.stat(path)
+    except OSError as error:
+        raise InputError(path, 0, f"a link to nothing readable ({error.strerror}); {_RESTORE}") from None
+    if not stat.S_ISREG(status.st_mode):
+        raise InputError(path, 0, f"not a regular file (a folder, FIFO or device); {_RESTORE}")
+    return True
+
+
 def load_corpus(root: Path, warn: Warn) -> list[Thread]:
+    """Every thread the knowledge base holds.  A corpus file that cannot be
+    read whole stops the run (InputError) before anything is written: the
+    threads of a truncated or damaged file would otherwise be missing from
+    this run, their pages removed as stale and their records dropped from
+    the file for good.  ``warn`` is kept for the readers' signature; the
+    corpus has nothing to warn about but damage."""
     path = corpus_path(root)
-    if not path.is_file():
+    if not _existing_state_file(path):
         return []
-    return list(read_jsonl(path, warn=warn))
+    problems: list[tuple[int, str]] = []
+    threads = list(read_jsonl(path, warn=lambda source, message: problems.append((source.line, message))))
+    if problems:
+        line, message = problems[0]
+        message = _SKIPPED.sub("", message)  # the reader's words for a scrape; here nothing is skipped
+        more = f" (and {len(problems) - 1} more damaged line(s))" if len(problems) > 1 else ""
+        raise InputError(
+            path, line,
+            f"the knowledge base file is damaged: {message}{more}; {_RESTORE}, "
+            "or move it away to rebuild the knowledge base from the scrapes alone",
+        )
+    return threads
 
 
 def corpus_bytes(threads: list[Thread], known: Mapping[str, tuple[Thread, bytes]] | None = None) -> bytes:
@@ -124,14 +167,20 @@ def _decode_written(raw: object) -> tuple[Signature, str]:
 
 def load_slugs(root: Path) -> dict[str, str]:
     path = root / STATE_DIR / SLUGS
-    if not path.is_file():
+    if not _existing_state_file(path):
         return {}
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, RecursionError) as error:
         raise InputError(path, 0, f"unreadable slug map ({error}); restore it from git") from None
     if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
         raise InputError(path, 0, "the slug map must be a JSON object of strings; restore it from git")
+    # A slug becomes a file name and a link: only what the converter itself
+    # would have published ("title-words-3f9a2c") is taken.
+    wrong = next((key for key, slug in data.items() if not SLUG_PATTERN.fullmatch(slug)), None)
+    if wrong is not None:
+        shown = json.dumps(data[wrong][:80])
+        raise InputError(path, 0, f"the slug map gives {json.dumps(wrong[:80])} the slug {shown}, which no page can have; restore it from git")
     return data
 
 

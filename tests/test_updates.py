@@ -3,8 +3,11 @@ stable paths; JSON Lines round trip; prune; per-input scrape dates."""
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
+import pytest
 from mkdocs.utils.meta import get_data
 
 from generator.cli import main
@@ -154,3 +157,74 @@ def test_folder_reads_every_format_by_content(tmp_path):
     assert len(pages) > 20
     assert any(p["answered"] == "accepted" for p in pages.values())
     assert any(p["url"].startswith("https://developer.apple.com/forums/thread/") for p in pages.values())
+
+
+# --- a damaged knowledge base loses nothing (QUALITY.md: a file that cannot be
+# read at all gets exit 2 and nothing in content/ is lost) ----------------------
+
+
+def _tree(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file() and p.name != "lock"}
+
+
+def _damage(path: Path, how: str) -> None:
+    if how == "truncated":
+        path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 3])
+    elif how == "wrong shape":
+        path.write_text("{}\n", encoding="utf-8")
+    else:
+        path.unlink()
+        if how == "folder":
+            path.mkdir()
+        elif how == "fifo":
+            os.mkfifo(path)
+        else:
+            path.symlink_to(path.parent / "nowhere")
+
+
+@pytest.mark.parametrize("how", ["truncated", "wrong shape", "folder", "fifo", "dangling link"])
+@pytest.mark.parametrize("command", ["convert", "prune"])
+def test_a_damaged_corpus_file_stops_the_run_before_anything_changes(tmp_path, capsys, how, command):
+    """It used to read as a smaller (or empty) knowledge base: the missing
+    threads' pages were removed as stale and their records dropped."""
+    out = tmp_path / "content"
+    assert _convert(str(SEED), "--out", str(out), "--as-of", SEED_DATE) == 0
+    corpus = out / ".forum-kb" / "corpus.jsonl"
+    _damage(corpus, how)
+    before = _tree(out)
+    capsys.readouterr()
+    if command == "convert":
+        code = _convert(str(SEED), "--out", str(out), "--as-of", SEED_DATE)
+    else:
+        code = main(["prune", "--older-than", "2000-01-01", "--out", str(out)])
+    assert code == 2
+    assert _tree(out) == before
+    error = capsys.readouterr().err
+    assert "corpus.jsonl" in error and "restore it from git" in error and "Traceback" not in error
+
+
+@pytest.mark.parametrize("slug", ["", "a" * 300 + "-abcdef", "a\x00b-abcdef", "x) <script>alert(1)</script> [y](javascript:alert(1)", "../up-abcdef", "ok-abcdef\n"])
+def test_a_slug_map_entry_no_page_could_have_stops_the_run(tmp_path, capsys, slug):
+    """A slug becomes a file name and a link target: one planted in the slug
+    map must not become either."""
+    out = tmp_path / "content"
+    assert _convert(str(SEED), "--out", str(out), "--as-of", SEED_DATE) == 0
+    slugs_file = out / ".forum-kb" / "slugs.json"
+    published = json.loads(slugs_file.read_text(encoding="utf-8"))
+    published[next(iter(published))] = slug
+    slugs_file.write_text(json.dumps(published), encoding="utf-8")
+    before = _tree(out)
+    capsys.readouterr()
+    assert _convert(str(SEED), "--out", str(out), "--as-of", SEED_DATE) == 2
+    assert _tree(out) == before
+    assert "which no page can have" in capsys.readouterr().err
+
+
+def test_a_folder_at_the_slug_maps_place_stops_the_run(tmp_path, capsys):
+    out = tmp_path / "content"
+    assert _convert(str(SEED), "--out", str(out), "--as-of", SEED_DATE) == 0
+    slugs_file = out / ".forum-kb" / "slugs.json"
+    slugs_file.unlink()
+    slugs_file.mkdir()
+    assert _convert(str(SEED), "--out", str(out), "--as-of", SEED_DATE) == 2
+    assert "not a regular file" in capsys.readouterr().err
