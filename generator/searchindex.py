@@ -69,7 +69,7 @@ from generator.search import (
 )
 from generator.searchterms import SEPARATOR
 from generator.taxonomy import Taxonomy, load_taxonomy
-from generator.write import safe_destination
+from generator.write import safe_destination, write_temporary
 
 VERSION = 1
 # Under content/ (MkDocs copies it to site/assets/kb-search/index/); the
@@ -508,9 +508,8 @@ def write_index(root: Path, files: Mapping[str, bytes], *, remove_stale: bool = 
         if _holds(destination, data):
             continue
         destination.parent.mkdir(parents=True, exist_ok=True)
-        temporary = destination.with_name(f".{name}.{os.getpid()}.tmp")
+        temporary = write_temporary(destination, data)
         try:
-            temporary.write_bytes(data)
             os.replace(temporary, destination)
         finally:
             temporary.unlink(missing_ok=True)

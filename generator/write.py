@@ -23,10 +23,12 @@ import contextlib
 import dataclasses
 import errno
 import fcntl
+import functools
 import hashlib
 import os
 import re
 import stat
+import tempfile
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
@@ -102,8 +104,31 @@ def safe_destination(root: Path, relative: str, resolved: dict[Path, str] | None
 _INSIDE = ""
 
 
-def _temporary_for(destination: Path) -> Path:
-    return destination.with_name(f".{destination.name}.{os.getpid()}.tmp")
+@functools.cache
+def _file_mode() -> int:
+    """The mode a plain ``open(..., "w")`` gives a new file here (0o666 less
+    the umask), which ``tempfile.mkstemp``'s private 0o600 is changed to."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def write_temporary(destination: Path, data: bytes) -> Path:
+    """A new file holding ``data`` beside ``destination`` (a dot name MkDocs
+    skips), to be moved into place with ``os.replace``.  ``tempfile.mkstemp``
+    creates it under a name no one could have guessed, with ``O_EXCL``: a
+    symlink or anything else planted at a predictable temporary name is
+    never followed or written through."""
+    descriptor, name = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=".tmp", dir=destination.parent)
+    temporary = Path(name)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            os.fchmod(handle.fileno(), _file_mode())
+            handle.write(data)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return temporary
 
 
 def _atomic_write_all(files: list[tuple[Path, bytes]], *, durable: bool = True) -> None:
@@ -117,9 +142,7 @@ def _atomic_write_all(files: list[tuple[Path, bytes]], *, durable: bool = True) 
     try:
         for destination, data in files:
             destination.parent.mkdir(parents=True, exist_ok=True)
-            temporary = _temporary_for(destination)
-            temporaries.append(temporary)
-            temporary.write_bytes(data)
+            temporaries.append(write_temporary(destination, data))
         if files and durable:
             os.sync()
         for (destination, _data), temporary in zip(files, temporaries):

@@ -299,3 +299,26 @@ def test_a_truncated_input_deletes_nothing(tmp_path):
     truncated.write_text("\n".join(lines[: len(lines) // 4]), encoding="utf-8")
     main(["convert", str(truncated), "--out", str(out), "--as-of", SEED_DATE, "-q"])
     assert sorted(p.name for p in (out / "threads").glob("*.md")) == pages
+
+
+def test_a_link_planted_at_a_temporary_name_is_never_written_through(tmp_path):
+    """Temporaries used to be named ``.<page>.<pid>.tmp``: a link planted at
+    each name the next run's pid could give made the write land outside."""
+    victim = tmp_path / "victim.txt"
+    victim.write_text("mine\n", encoding="utf-8")
+    root = tmp_path / "content"
+    (root / "threads").mkdir(parents=True)
+    for pid in {os.getpid(), *range(1, 400)}:
+        (root / "threads" / f".a-123abc.md.{pid}.tmp").symlink_to(victim)
+    report = write_pages(root, [doc()], remove_stale=False)
+    assert report.written == ["threads/a-123abc.md"]
+    page = root / "threads" / "a-123abc.md"
+    assert not page.is_symlink() and ownership(page.read_bytes()) == "owned"
+    assert victim.read_text(encoding="utf-8") == "mine\n"
+
+
+def test_a_written_page_has_the_mode_a_plain_create_gives(tmp_path):
+    write_pages(tmp_path, [doc()], remove_stale=False)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (tmp_path / "threads" / "a-123abc.md").stat().st_mode & 0o777 == 0o666 & ~umask
