@@ -241,6 +241,14 @@ def _script(name: str, data: object) -> bytes:
     return f'self.__kbShard("{name}",{_json(data)});\n'.encode("ascii")
 
 
+# A key is split one character at a time and named by its hex (shard_name):
+# a pasted hex dump or base64 blob is one word of thousands of characters,
+# which went one level of recursion per character and would need a file name
+# longer than any file system allows.  24 characters are at most 96 bytes,
+# a 196-character file name.
+MAX_KEY_CHARS = 24
+
+
 def shard_name(key: str) -> str:
     return "t" + key.encode("utf-8").hex()
 
@@ -255,13 +263,14 @@ def completion_name(word: str) -> str:
 def shard_keys(sizes: Mapping[str, int], limit: int = TERM_SHARD_BYTES) -> list[str]:
     """Prefix keys such that every word belongs to the shard of the longest key
     that is a prefix of it, and each shard holds at most ``limit`` bytes of
-    postings unless it is one word.  Keys are at least one character."""
+    postings unless it is one word or its words share the first
+    :data:`MAX_KEY_CHARS` characters.  Keys are at least one character."""
     keys: list[str] = []
 
     def split(prefix: str, words: list[str]) -> None:
         total = sum(sizes[word] for word in words)
         longer = [word for word in words if len(word) > len(prefix)]
-        if total <= limit or not longer:
+        if total <= limit or not longer or len(prefix) >= MAX_KEY_CHARS:
             keys.append(prefix)
             return
         groups: dict[str, list[str]] = defaultdict(list)

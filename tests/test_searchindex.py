@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from bench.search_quality import load_queries
 from generator.cli import main as kb_main
-from generator.pipeline import build_corpus
+from generator.pipeline import build_corpus, convert
 from generator.render import render_thread
 from generator.readers import read_inputs
 from generator.records import PageDoc
@@ -151,6 +151,34 @@ def test_shards_split_by_longer_prefixes_until_small():
         shards[key] = shards.get(key, 0) + size
     assert all(total <= 1000 or key == "big" or key == "b" for key, total in shards.items()), shards
     assert "ne" in keys and "nea" in keys
+
+
+def test_a_word_thousands_of_characters_long_gets_a_short_key():
+    """A pasted hex dump is one word: splitting it a character at a time
+    overflowed the stack, and its key names a file (shard_name)."""
+    dump = (bytes(range(256)) * 30).hex()[:12_000]
+    sizes = {dump: 40_000, dump[:-1] + "x": 40_000, "abc": 10, dump[:30]: 5}
+    keys = set(shard_keys(sizes, limit=1000))
+    assert all(len(key) <= 24 for key in keys)
+    for word in sizes:
+        key = key_for(word, keys)
+        assert key is not None and word.startswith(key)
+    assert len(shard_name(max(keys, key=len)) + ".js") < 255
+
+
+def test_a_thread_holding_a_huge_token_is_indexed_and_found(tmp_path):
+    dump = (bytes(range(256)) * 30).hex()[:12_000]
+    listing = tmp_path / "listing.txt"
+    listing.write_text(
+        "\n".join(["Posts under Network Extension tag", "Post", "Replies", "Boosts", "Views", "Activity",
+                   "Tunnel drops packets", f"Packet dump: {dump} then NEPacketTunnelProvider stops", "1", "0", "5", "3w"]) + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "content"
+    summary = convert([listing], out, as_of="2026-03-16")
+    assert summary.threads == 1 and not summary.skipped
+    files = {p.name: p.read_bytes() for p in (out / INDEX_DIR).iterdir()}
+    assert [title for _, title, _ in search_files(files, "NEPacketTunnelProvider")] == ["Tunnel drops packets"]
 
 
 def test_seed_term_shards_stay_under_the_size_limit(seed_pages):
