@@ -191,24 +191,23 @@ def generated_pages(root: Path) -> Iterator[str]:
     ``Path.rglob`` with an ``is_symlink`` per file took a tenth of a
     second of a one-change convert."""
     found: list[tuple[str, ...]] = []
-
-    def walk(folder: str, parts: tuple[str, ...]) -> None:
+    pending: list[tuple[str, tuple[str, ...]]] = [(os.fspath(root), ())]
+    while pending:  # a stack, not recursion: folders may nest deeper than Python's stack
+        folder, parts = pending.pop()
         try:
             with os.scandir(folder) as entries:
                 listed = list(entries)
         except OSError:  # unreadable or gone: nothing of ours to find there
-            return
+            continue
         for entry in listed:
             try:
                 if entry.is_dir(follow_symlinks=False):
                     if parts or entry.name != STATE_DIR:
-                        walk(entry.path, (*parts, entry.name))
+                        pending.append((entry.path, (*parts, entry.name)))
                 elif entry.name.endswith(".md") and entry.is_file(follow_symlinks=False):
                     found.append((*parts, entry.name))
             except OSError:
                 continue
-
-    walk(os.fspath(root), ())
     for parts in sorted(found):
         yield "/".join(parts)
 
@@ -220,9 +219,18 @@ def _read_regular(path: Path) -> bytes:
     folder was listed is refused, never read."""
     descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     with os.fdopen(descriptor, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
             raise OSError(errno.EINVAL, "not a regular file", str(path))
+        if status.st_size > MAX_PAGE_BYTES:
+            raise OSError(errno.EFBIG, "larger than any page the converter writes", str(path))
         return handle.read()
+
+
+# No page the converter writes comes near this (bodies are capped long
+# before); a larger file is someone else's and is never read whole (a
+# sparse 6 GB notes.md once took 12 GB of memory to be found foreign).
+MAX_PAGE_BYTES = 256 * 2**20
 
 
 def write_pages(root: Path, docs: Iterable[PageDoc], *, remove_stale: bool) -> WriteReport:
@@ -257,7 +265,11 @@ def write_files(
             report.protected.append(path)
             continue
         if destination.exists():
-            current = destination.read_bytes()
+            try:
+                current = _read_regular(destination)
+            except OSError:  # too large to be ours, or unreadable: not overwritten
+                report.protected.append(path)
+                continue
             if current == data:
                 report.unchanged.append(path)
                 continue

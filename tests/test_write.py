@@ -322,3 +322,30 @@ def test_a_written_page_has_the_mode_a_plain_create_gives(tmp_path):
     umask = os.umask(0)
     os.umask(umask)
     assert (tmp_path / "threads" / "a-123abc.md").stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_a_huge_file_named_like_a_page_is_not_read_whole(tmp_path):
+    """A sparse 1 TB notes file takes no disk; reading it to see whose it is
+    ended the run with a MemoryError."""
+    notes = tmp_path / "notes.md"
+    with open(notes, "wb") as handle:
+        handle.truncate(2**40)
+    wanted = tmp_path / "threads" / "a-123abc.md"
+    wanted.parent.mkdir()
+    with open(wanted, "wb") as handle:
+        handle.truncate(2**40)
+    report = write_pages(tmp_path, [doc()], remove_stale=True)
+    assert report.protected == ["threads/a-123abc.md"] and report.removed == []
+    assert notes.stat().st_size == wanted.stat().st_size == 2**40
+
+
+def test_folders_nested_deeper_than_pythons_stack_do_not_stop_stale_removal(tmp_path, monkeypatch):
+    write_pages(tmp_path, [doc("threads/gone-111111.md")], remove_stale=False)
+    (tmp_path / "deep").mkdir()
+    monkeypatch.chdir(tmp_path / "deep")  # one short name at a time (restored after the test)
+    for _ in range(1200):
+        os.mkdir("d")
+        os.chdir("d")
+    monkeypatch.chdir(tmp_path)
+    report = write_pages(tmp_path, [], remove_stale=True)
+    assert report.removed == ["threads/gone-111111.md"]
