@@ -497,18 +497,22 @@ def _convert(
         # A prune may empty the knowledge base on purpose.
         complete = (bool(merged) or bool(prune_before)) and not read_problems
         on_disk = frozenset(page.path for page in rendered if page.on_disk)
-        summary.report = write_files(out, files, remove_stale=complete, on_disk=on_disk)
-        if caches is not None:
-            remember_signatures(out, rendered, summary.report, caches.pages)
-        timer.lap("write")
-        write_index(out, _index(rendered, items, caches and caches.index), remove_stale=complete)
-        timer.lap("index")
+        # The knowledge base first, then its pages: a run stopped in between
+        # leaves records whose pages the next run writes, never pages no
+        # record holds (a later run would remove those as stale).
         corpus = corpus_bytes([m.thread for m in merged], caches and caches.corpus.written_lines(previous))
         write_state_files(out, {
             SITE_CONFIG: generated_config(sidebar_nav()),
             CORPUS: corpus,
             SLUGS: slugs_bytes(plan.published),
         })
+        timer.lap("state")
+        summary.report = write_files(out, files, remove_stale=complete, on_disk=on_disk)
+        if caches is not None:
+            remember_signatures(out, rendered, summary.report, caches.pages)
+        timer.lap("write")
+        write_index(out, _index(rendered, items, caches and caches.index), remove_stale=complete)
+        timer.lap("index")
         if caches is not None:
             caches.corpus.remember(corpus)
             caches.save()
