@@ -7,6 +7,7 @@ Exit codes: 0 success; 1 some input was skipped and ``--strict`` was given;
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from pathlib import Path
@@ -261,6 +262,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader of our output went away (`kb stats | head`): not an error.
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
         return 0
+    except OSError as error:
+        # Something in the way that no check above foresaw (a folder where a
+        # state file goes, a full disk): say what and where, not a traceback.
+        # Pages are replaced atomically, so each is still old or new.
+        # os.replace names the temporary first and the destination second.
+        named = error.filename2 or error.filename
+        where = f"{named}: " if named else "writing the output: " if _stdout_failed(error) else ""
+        print(f"kb: error: {where}{error.strerror or error}; move it aside or free the space and run again", file=sys.stderr)
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - the flush at exit would fail again
+        return 2
+
+
+def _stdout_failed(error: OSError) -> bool:
+    return error.filename is None and error.errno in (errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT)
 
 
 if __name__ == "__main__":

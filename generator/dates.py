@@ -92,8 +92,17 @@ def is_activity_label(label: str) -> bool:
 
 
 def resolve_activity(label: str, scraped_on: str) -> str:
-    """Resolve ``label`` against the ISO scrape date; ``""`` when unknown."""
-    label = label.strip()
+    """Resolve ``label`` against the ISO scrape date; ``""`` when unknown,
+    and when the answer would fall before year 1 (``3w`` before a scrape
+    dated 0001-01-01, ``5000y``): no calendar date to give."""
+    try:
+        resolved = _resolve(label.strip(), scraped_on)
+    except OverflowError:  # date arithmetic below date.min
+        return ""
+    return "" if resolved.startswith("-") or resolved.startswith("0000") else resolved
+
+
+def _resolve(label: str, scraped_on: str) -> str:
     month_year = _MONTH_YEAR.match(label)
     if month_year:
         month = _MONTHS.get(month_year[1].lower())

@@ -165,6 +165,8 @@ def run_lock(root: Path) -> Iterator[None]:
     lock.parent.mkdir(parents=True, exist_ok=True)
     if lock.is_symlink():
         lock.unlink()
+    elif lock.exists() and not lock.is_file():
+        raise WriteError(f"{lock} is not a file (a folder or FIFO?); remove it and run again")
     try:
         descriptor = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
     except OSError as error:

@@ -3,6 +3,11 @@ never a traceback, and nothing written."""
 
 from __future__ import annotations
 
+import os
+
+import pytest
+
+from generator import pipeline
 from generator.cli import main
 from tests.conftest import SEED, SEED_DATE
 
@@ -48,3 +53,63 @@ def test_a_skipped_jsonl_line_counts_as_skipped(tmp_path, capsys):
     source.write_text('{"title": "Good"}\n{not json\n', encoding="utf-8")
     assert main(["convert", str(source), "--out", str(tmp_path / "c"), "-q"]) == 0
     assert "1 skipped" in capsys.readouterr().out
+
+
+def _seed_into(out, *extra):
+    return main(["convert", str(SEED), "--out", str(out), "--as-of", SEED_DATE, "-q", *extra])
+
+
+@pytest.mark.parametrize("in_the_way", [".forum-kb/site.yml", ".forum-kb/cache/relate.json", "assets/kb-search/index/meta.js"])
+def test_a_folder_where_a_state_or_index_file_goes_exits_2_naming_it(tmp_path, capsys, in_the_way):
+    out = tmp_path / "content"
+    assert _seed_into(out) == 0
+    target = out / in_the_way
+    target.unlink()
+    (target / "inside").mkdir(parents=True)
+    capsys.readouterr()
+    assert _seed_into(out) == 2
+    error = capsys.readouterr().err
+    assert f"{in_the_way}: Is a directory" in error and "Traceback" not in error
+
+
+def test_a_run_stopped_after_the_knowledge_base_is_written_orphans_no_page(tmp_path, monkeypatch):
+    """The corpus is written before the pages: a run that stops in between
+    leaves records the next run writes pages for.  (Written after them, the
+    pages of a stopped run had no record, and the next run removed them.)"""
+    out = tmp_path / "content"
+    extra = tmp_path / "extra.txt"
+    extra.write_text("\n".join(["Posts under Network Extension tag", "Post", "Replies", "Boosts", "Views", "Activity",
+                                "A brand new thread", "Its body", "0", "0", "3", "1d"]) + "\n", encoding="utf-8")
+    assert _seed_into(out) == 0
+
+    def stop(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, "write_files", stop)
+    assert main(["convert", str(extra), "--out", str(out), "--as-of", SEED_DATE, "-q"]) == 130
+    monkeypatch.undo()
+    assert _seed_into(out) == 0
+    titles = [page.read_text(encoding="utf-8") for page in (out / "threads").glob("*.md")]
+    assert any("A brand new thread" in text for text in titles)
+
+
+def test_a_fifo_at_the_lock_exits_2(tmp_path, capsys):
+    out = tmp_path / "content"
+    (out / ".forum-kb").mkdir(parents=True)
+    os.mkfifo(out / ".forum-kb" / "lock")
+    assert _seed_into(out) == 2
+    assert "lock is not a file" in capsys.readouterr().err
+
+
+def test_a_scrape_date_with_no_date_before_it_leaves_activity_unresolved(tmp_path, capsys):
+    out = tmp_path / "content"
+    assert main(["convert", str(SEED), "--out", str(out), "--as-of", "0001-01-01", "-q"]) == 0
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_a_sidecar_nested_too_deep_is_an_input_error(tmp_path, capsys):
+    listing = tmp_path / "scrape.txt"
+    listing.write_bytes(SEED.read_bytes())
+    (tmp_path / "scrape.meta.yaml").write_text("[" * 20_000, encoding="utf-8")
+    assert main(["convert", str(listing), "--out", str(tmp_path / "content"), "-q"]) == 2
+    assert "unreadable sidecar" in capsys.readouterr().err

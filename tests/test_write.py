@@ -346,6 +346,16 @@ def test_folders_nested_deeper_than_pythons_stack_do_not_stop_stale_removal(tmp_
     for _ in range(1200):
         os.mkdir("d")
         os.chdir("d")
-    monkeypatch.chdir(tmp_path)
-    report = write_pages(tmp_path, [], remove_stale=True)
-    assert report.removed == ["threads/gone-111111.md"]
+    try:
+        monkeypatch.chdir(tmp_path)
+        report = write_pages(tmp_path, [], remove_stale=True)
+        assert report.removed == ["threads/gone-111111.md"]
+    finally:
+        # Removed from the bottom up: pytest's own clean-up (shutil.rmtree)
+        # recurses once per level and would fail on later runs.
+        monkeypatch.chdir(tmp_path / "deep")
+        for _ in range(1200):
+            os.chdir("d")
+        for _ in range(1200):
+            os.chdir("..")
+            os.rmdir("d")

@@ -34,7 +34,7 @@ def read_scrape_date(path: Path) -> str:
         return ""
     try:
         meta = yaml.safe_load(meta_path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError) as error:  # RecursionError: "[" × 20,000
         raise InputError(meta_path, 0, f"unreadable sidecar: {error}") from None
     value = meta.get("scraped_on") if isinstance(meta, dict) else None
     day = parse_iso_day(str(value)) if value is not None else None
