@@ -18,6 +18,7 @@ deterministic (ties broken by slug).
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import math
 import operator
@@ -126,6 +127,16 @@ def _strings(value: object) -> list[str]:
     return []
 
 
+def _text(value: object) -> str:
+    """A frontmatter scalar as text (YAML reads ``010`` or a date unquoted
+    as a number or date); anything else -- a list, a mapping -- as ""."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float, datetime.date)) and not isinstance(value, bool):
+        return str(value)
+    return ""
+
+
 def make_document(path: str, markdown: str, taxonomy: Taxonomy) -> Document | None:
     """Analyse one page's text; ``None`` when it is not a thread page."""
     try:
@@ -141,7 +152,9 @@ def document_from(path: str, meta: object, body: str, taxonomy: Taxonomy) -> Doc
     when the frontmatter names no slug."""
     if not isinstance(meta, dict) or not isinstance(meta.get("slug"), str):
         return None
-    title = str(meta.get("title") or meta["slug"])
+    # Only strings are taken from a page someone may have edited by hand: a
+    # YAML alias "bomb" is cheap to load and a list of 10^8 items to str().
+    title = _text(meta.get("title")) or meta["slug"]
     apis = _strings(meta.get("apis"))
     keys = [*_strings(meta.get("symbols")), *family_phrases(apis, taxonomy), *_strings(meta.get("topics"))]
     fields = {
@@ -154,7 +167,7 @@ def document_from(path: str, meta: object, body: str, taxonomy: Taxonomy) -> Doc
         title=title,
         path=path,
         families=tuple(apis),
-        last_active=str(meta.get("last_active") or ""),
+        last_active=_text(meta.get("last_active")),
         fields=fields,
     )
 
@@ -301,6 +314,10 @@ def bm25_all(document: Document, stats: CorpusStats, idf: dict[str, float]) -> d
     return scores
 
 
+#: Words of a query that count; the rest are ignored.
+MAX_QUERY_WORDS = 32
+
+
 def query_words(query: str) -> list[str]:
     """Distinct analysed words of the query, in order (identifiers whole only:
     their parts would match every page that says "provider")."""
@@ -311,7 +328,9 @@ def search(documents: Sequence[Document], query: str, limit: int = DEFAULT_LIMIT
     """The best ``limit`` threads for ``query``, best first; [] for a query
     with no searchable word.  A thread matching more of the query's words
     ranks above one matching fewer, more strongly."""
-    words = query_words(query)
+    # A pasted log is not a query: past the first words each unknown word
+    # costs a scan of the whole vocabulary (a 1 MB query never finished).
+    words = query_words(query)[:MAX_QUERY_WORDS]
     if not words or not documents or limit <= 0:
         return []
     stats = corpus_stats(documents)

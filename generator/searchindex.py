@@ -65,6 +65,7 @@ from generator.search import (
     _edit_distance_at_most,
     corpus_stats,
     document_from,
+    MAX_QUERY_WORDS,
     query_words,
 )
 from generator.searchterms import SEPARATOR
@@ -429,7 +430,7 @@ def search_files(files: Mapping[str, bytes], query: str, limit: int = 10) -> lis
     meta = _read(files, "meta.js")
     assert isinstance(meta, dict)
     keys = set(meta["keys"])
-    words = query_words(query)
+    words = query_words(query)[:MAX_QUERY_WORDS]
     if not words or not meta["documents"]:
         return []
 

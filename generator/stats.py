@@ -29,16 +29,38 @@ def read_stats(content: Path) -> Stats:
     counts = {field: Counter() for field in FIELDS}
     threads = unclassified = 0
     for page in sorted(folder.glob("*.md")):
-        if page.name == "index.md":
+        meta = _thread_meta(page)
+        if meta is None:
             continue
-        _, meta = get_data(page.read_text(encoding="utf-8"))
         threads += 1
         for field in FIELDS:
-            values = meta.get(field) or []
-            counts[field].update(str(v) for v in values if isinstance(v, str))
-        if not meta.get("apis"):
+            counts[field].update(_labels(meta.get(field)))
+        if not _labels(meta.get("apis")):
             unclassified += 1
     return Stats(threads, counts, unclassified)
+
+
+def _thread_meta(page: Path) -> dict | None:
+    """The frontmatter of a thread page, or None for anything else: the
+    folder's index, a folder or FIFO named like a page, a page without
+    frontmatter naming a slug (the pages kb search counts, no others)."""
+    if page.name == "index.md" or page.is_symlink() or not page.is_file():
+        return None
+    try:
+        _, meta = get_data(page.read_text(encoding="utf-8", errors="replace"))
+    except Exception:  # a page MkDocs itself could not read is not counted, not fatal
+        return None
+    return meta if isinstance(meta, dict) and isinstance(meta.get("slug"), str) else None
+
+
+def _labels(values: object) -> list[str]:
+    """The strings of a frontmatter list; a single string edited in by hand
+    is one label, not one per letter."""
+    if isinstance(values, str):
+        return [values]
+    if isinstance(values, list):
+        return [value for value in values if isinstance(value, str)]
+    return []
 
 
 def format_stats(stats: Stats) -> str:

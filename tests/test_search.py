@@ -271,3 +271,56 @@ def test_issue_examples_find_their_thread_first(seed_content):
         "OSSystemExtensionError": "sysextd-rejects-new-nefilterdataprovider-activation-with-no-706178",
         "FB21649104": "possible-26-2-memory-leak-regression-in-network-when-317051",
     }
+
+
+# --- pages edited by hand, queries pasted whole ----------------------------------
+
+
+@pytest.fixture
+def edited_content(tmp_path):
+    out = tmp_path / "content"
+    assert kb_main(["convert", str(SEED), "--out", str(out), "--as-of", SEED_DATE, "-q"]) == 0
+    return out
+
+
+def _alias_bomb() -> str:
+    lines = ["---", "a0: &a0 [lol,lol,lol,lol,lol,lol,lol,lol,lol,lol]"]
+    lines += [f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 9)]
+    return "\n".join([*lines, "title: *a8", "last_active: *a8", "slug: bomb-abcdef", "---", "body", ""])
+
+
+def test_a_page_whose_title_is_an_alias_bomb_is_searched_without_expanding_it(edited_content, capsys):
+    """Loading the YAML is cheap (aliases are shared); turning the title into
+    a string expanded 10^8 items."""
+    (edited_content / "threads" / "bomb-abcdef.md").write_text(_alias_bomb(), encoding="utf-8")
+    documents = {doc.slug: doc for doc in load_documents(edited_content)}
+    assert documents["bomb-abcdef"].title == "bomb-abcdef" and documents["bomb-abcdef"].last_active == ""
+    assert kb_main(["search", "--content", str(edited_content), "packet", "-n", "1"]) == 0
+
+
+def test_only_the_first_words_of_a_pasted_log_count(edited_content):
+    documents = load_documents(edited_content)
+    noise = " ".join(f"zq{i}xv" for i in range(5000))
+    pasted = [hit.slug for hit in search(documents, f"NEFilterDataProvider {noise}")]
+    assert pasted and pasted == [hit.slug for hit in search(documents, "NEFilterDataProvider")]
+
+
+def test_the_worker_counts_as_many_query_words_as_kb_search():
+    from generator.search import MAX_QUERY_WORDS
+
+    worker = (ROOT / "overrides" / "assets" / "kb-search" / "worker.js").read_text(encoding="utf-8")
+    assert re.search(r"var MAX_QUERY_WORDS = (\d+);", worker)[1] == str(MAX_QUERY_WORDS)
+
+
+def test_stats_count_thread_pages_only_and_a_hand_written_label_whole(edited_content, capsys):
+    threads = edited_content / "threads"
+    (threads / "note.md").write_text("---\ntitle: Hand-written note\nslug: note-abcdef\napis: packet-tunnel\n---\nbody\n", encoding="utf-8")
+    (threads / "readme.md").write_text("just a note without frontmatter\n", encoding="utf-8")
+    (threads / "latin1.md").write_bytes(b"---\ntitle: caf\xe9\nslug: cafe-abcdef\napis: 5\n---\nbody\n")
+    (threads / "folder.md").mkdir()
+    (threads / "bomb-abcdef.md").write_text(_alias_bomb(), encoding="utf-8")
+    capsys.readouterr()
+    assert kb_main(["stats", str(edited_content)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("23 threads")  # the seed's 20, the note, the latin-1 page and the bomb
+    assert re.search(r"^  packet-tunnel +(\d+)$", out, re.M) and not re.search(r"^  [a-z-] +\d+$", out, re.M)

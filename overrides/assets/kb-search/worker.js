@@ -106,8 +106,10 @@
       var word = token.toLowerCase();
       if (!seen.has(word)) { seen.add(word); words.push(word); }
     });
-    return words;
+    return words.slice(0, MAX_QUERY_WORDS);
   }
+  /* generator/search.py MAX_QUERY_WORDS: a pasted log is not a query. */
+  var MAX_QUERY_WORDS = 32;
 
   function codePoints(word) { return Array.from(word); }
 
