@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import io
 import os
 import sys
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Sequence
 from generator.dates import parse_iso_day
 from generator.readers.errors import InputError
 from generator.records import Source
-from generator.write import WriteError
+from generator.write import WriteError, write_temporary
 
 EXAMPLES = """\
 examples:
@@ -187,6 +188,8 @@ def run_prune(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    if args.jsonl == "":
+        raise UsageError("--jsonl needs a file name (or - for the standard output)")
     if args.jsonl:
         from generator.readers.jsonl import write_jsonl
         from generator.state import corpus_path, load_corpus
@@ -199,8 +202,7 @@ def run_export(args: argparse.Namespace) -> int:
             count = write_jsonl(threads, sys.stdout)
         else:
             try:
-                with open(args.jsonl, "w", encoding="utf-8", newline="\n") as handle:
-                    count = write_jsonl(threads, handle)
+                count = _export_jsonl(Path(args.jsonl), threads, write_jsonl)
             except OSError as error:
                 raise UsageError(f"cannot write {args.jsonl}: {error.strerror or error}") from None
         print(f"kb export: wrote {count} threads as JSON Lines to {args.jsonl}", file=sys.stderr)
@@ -218,6 +220,25 @@ def run_export(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     print(f"kb export: offline site written to {zip_path}")
     return 0
+
+
+def _export_jsonl(target: Path, threads: list, write_jsonl) -> int:
+    """Write the JSON Lines export to ``target``: into a temporary beside it,
+    moved into place once whole, so a full disk or a size limit leaves the
+    previous export as it was.  A device or FIFO (``/dev/stdout``) is
+    written directly: it cannot be replaced, only written to."""
+    if target.exists() and not target.is_file():
+        with open(target, "w", encoding="utf-8", newline="\n") as handle:
+            return write_jsonl(threads, handle)
+    buffer = io.StringIO(newline="\n")
+    count = write_jsonl(threads, buffer)
+    destination = Path(os.path.realpath(target))  # a link to a file: the file is replaced, the link kept
+    temporary = write_temporary(destination, buffer.getvalue().encode("utf-8"))
+    try:
+        os.replace(temporary, destination)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return count
 
 
 def run_search(args: argparse.Namespace) -> int:

@@ -3,11 +3,14 @@ never a traceback, and nothing written."""
 
 from __future__ import annotations
 
+import errno
 import os
+import subprocess
+import sys
 
 import pytest
 
-from generator import pipeline
+from generator import cli, pipeline
 from generator.cli import main
 from tests.conftest import SEED, SEED_DATE
 
@@ -113,3 +116,32 @@ def test_a_sidecar_nested_too_deep_is_an_input_error(tmp_path, capsys):
     (tmp_path / "scrape.meta.yaml").write_text("[" * 20_000, encoding="utf-8")
     assert main(["convert", str(listing), "--out", str(tmp_path / "content"), "-q"]) == 2
     assert "unreadable sidecar" in capsys.readouterr().err
+
+
+def test_export_jsonl_needs_a_file_name(tmp_path, capsys):
+    assert main(["export", "--jsonl", "", "--content", str(tmp_path)]) == 2
+    assert "--jsonl needs a file name" in capsys.readouterr().err
+
+
+def test_a_failed_jsonl_export_leaves_the_previous_one_whole(tmp_path, monkeypatch, capsys):
+    out, export = tmp_path / "content", tmp_path / "threads.jsonl"
+    assert _seed_into(out) == 0
+    assert main(["export", "--jsonl", str(export), "--content", str(out)]) == 0
+    before = export.read_bytes()
+
+    def full(destination, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(cli, "write_temporary", full)
+    assert main(["export", "--jsonl", str(export), "--content", str(out)]) == 2
+    assert export.read_bytes() == before
+    assert "No space left on device" in capsys.readouterr().err
+
+
+def test_a_full_standard_output_exits_2_with_a_message(tmp_path):
+    out = tmp_path / "content"
+    assert _seed_into(out) == 0
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "generator", "stats", str(out)], stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert done.returncode == 2
+    assert "No space left on device" in done.stderr and "Traceback" not in done.stderr
