@@ -265,8 +265,12 @@ def all_integers(values: Iterable[Any]) -> bool:
 
 
 def all_counts(values: Collection[Any]) -> bool:
-    """Every value an int >= 0 (JSON's ``true`` is not a count)."""
-    return _INT.issuperset(map(type, values)) and (not values or min(values) >= 0)
+    """Every value an int from 0 to 2**53 (JSON's ``true`` is not a count;
+    ``10**400`` is valid JSON, and no float holds it for a score)."""
+    return _INT.issuperset(map(type, values)) and (not values or (min(values) >= 0 and max(values) <= _MAX_COUNT))
+
+
+_MAX_COUNT = 2**53
 
 
 def _string(value: Any) -> str:

@@ -308,3 +308,11 @@ def test_a_rerun_writes_the_corpus_file_a_cold_run_writes(tmp_path):
         convert([source], warm, as_of=SEED_DATE)
         convert([source], cold, as_of=SEED_DATE, use_cache=False)
         assert (warm / STATE_DIR / "corpus.jsonl").read_bytes() == (cold / STATE_DIR / "corpus.jsonl").read_bytes()
+
+
+def test_a_count_no_float_can_hold_is_not_a_count():
+    """A page cache entry with word counts of 10**400 (valid JSON) ended the
+    run with an OverflowError when the search index scored it."""
+    from generator.cache import all_counts
+
+    assert all_counts([0, 3, 2**53]) and not all_counts([1, 10**400]) and not all_counts([-1]) and not all_counts([True])
