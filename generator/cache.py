@@ -264,13 +264,16 @@ def all_integers(values: Iterable[Any]) -> bool:
     return _INT.issuperset(map(type, values))
 
 
-def all_counts(values: Collection[Any]) -> bool:
-    """Every value an int from 0 to 2**53 (JSON's ``true`` is not a count;
-    ``10**400`` is valid JSON, and no float holds it for a score)."""
-    return _INT.issuperset(map(type, values)) and (not values or (min(values) >= 0 and max(values) <= _MAX_COUNT))
+def all_counts(values: Collection[Any], at_most: int | None = None) -> bool:
+    """Every value an int >= 0 (JSON's ``true`` is not a count), and at most
+    ``at_most`` when given."""
+    if not _INT.issuperset(map(type, values)):
+        return False
+    return not values or (min(values) >= 0 and (at_most is None or max(values) <= at_most))
 
 
-_MAX_COUNT = 2**53
+#: A count that goes into a score: ``10**400`` is valid JSON, and no float holds it.
+SCORED_COUNT = 2**53
 
 
 def _string(value: Any) -> str:
@@ -372,7 +375,7 @@ def decode_page(raw: Any) -> PageEntry:
     counted: dict[str, Counter[str]] = {}
     for name in FIELD_WEIGHTS:  # the analysis's own field order
         words = fields[name]
-        if type(words) is not dict or not all_strings(words) or not all_counts(words.values()):
+        if type(words) is not dict or not all_strings(words) or not all_counts(words.values(), SCORED_COUNT):
             raise ValueError("expected word counts")
         counted[name] = Counter(words)
     document = Document(_string(slug), _string(title), _string(doc_path), _strings(families), _string(last_active), counted)

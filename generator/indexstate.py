@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from generator.cache import CACHE_DIR, MemoFile, all_counts, all_strings, decoded_or_none
+from generator.cache import CACHE_DIR, SCORED_COUNT, MemoFile, all_counts, all_strings, decoded_or_none
 from generator.search import CorpusStats, Document, _weighted_length, corpus_stats
 from generator.searchindex import (
     _CONTINUE,
@@ -196,7 +196,7 @@ def decode_memo(raw: Any) -> IndexMemo:
         raise ValueError("expected distinct slugs in order")
     if type(digests) is not list or not all_strings(digests) or len(digests) != len(slugs):
         raise ValueError("expected a digest per document")
-    if type(frequency) is not dict or not all_counts(frequency.values()):
+    if type(frequency) is not dict or not all_counts(frequency.values(), SCORED_COUNT):
         raise ValueError("expected document frequencies")
     if type(postings) is not dict or postings.keys() != frequency.keys() or not all_strings(postings.values()):
         raise ValueError("expected a posting per word")

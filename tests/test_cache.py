@@ -313,6 +313,7 @@ def test_a_rerun_writes_the_corpus_file_a_cold_run_writes(tmp_path):
 def test_a_count_no_float_can_hold_is_not_a_count():
     """A page cache entry with word counts of 10**400 (valid JSON) ended the
     run with an OverflowError when the search index scored it."""
-    from generator.cache import all_counts
+    from generator.cache import SCORED_COUNT, all_counts
 
-    assert all_counts([0, 3, 2**53]) and not all_counts([1, 10**400]) and not all_counts([-1]) and not all_counts([True])
+    assert all_counts([0, 3, 2**53], SCORED_COUNT) and not all_counts([1, 10**400], SCORED_COUNT)
+    assert all_counts([1, 10**400]) and not all_counts([-1]) and not all_counts([True])  # a file signature is no score
