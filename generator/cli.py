@@ -197,7 +197,7 @@ def run_export(args: argparse.Namespace) -> int:
         content = args.content or Path("content")
         if not corpus_path(content).is_file():
             raise UsageError(f"{content} holds no knowledge base yet; run `kb convert` first")
-        threads = load_corpus(content, _print_warning)
+        threads = load_corpus(content)
         if args.jsonl == "-":
             count = write_jsonl(threads, sys.stdout)
         else:
@@ -289,14 +289,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Pages are replaced atomically, so each is still old or new.
         # os.replace names the temporary first and the destination second.
         named = error.filename2 or error.filename
-        where = f"{named}: " if named else "writing the output: " if _stdout_failed(error) else ""
+        where = f"{named}: " if named else "writing the output: " if error.errno in _OUTPUT_ERRORS else ""
         print(f"kb: error: {where}{error.strerror or error}; move it aside or free the space and run again", file=sys.stderr)
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - the flush at exit would fail again
         return 2
 
 
-def _stdout_failed(error: OSError) -> bool:
-    return error.filename is None and error.errno in (errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT)
+# What a write to the standard output fails with (it names no file).
+_OUTPUT_ERRORS = (errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT)
 
 
 if __name__ == "__main__":

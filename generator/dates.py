@@ -99,7 +99,7 @@ def resolve_activity(label: str, scraped_on: str) -> str:
         resolved = _resolve(label.strip(), scraped_on)
     except OverflowError:  # date arithmetic below date.min
         return ""
-    return "" if resolved.startswith("-") or resolved.startswith("0000") else resolved
+    return "" if resolved.startswith(("-", "0000")) else resolved
 
 
 def _resolve(label: str, scraped_on: str) -> str:

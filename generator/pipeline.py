@@ -469,7 +469,7 @@ def _convert(
     summary.files, summary.entries = len(files), len(threads)
     read_problems = bool(summary.warnings)
     with run_lock(out):
-        previous = load_corpus(out, collect)
+        previous = load_corpus(out)
         published = load_slugs(out)
         timer.lap("read")
         pruned: set[str] = set()

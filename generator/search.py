@@ -137,13 +137,23 @@ def _text(value: object) -> str:
     return ""
 
 
-def make_document(path: str, markdown: str, taxonomy: Taxonomy) -> Document | None:
-    """Analyse one page's text; ``None`` when it is not a thread page."""
+def thread_frontmatter(markdown: str) -> tuple[str, dict] | None:
+    """A page's body and frontmatter as MkDocs reads them, or None when it is
+    not a thread page (no frontmatter naming a slug, or none MkDocs could
+    read).  kb search and kb stats count the same pages."""
     try:
         body, meta = get_data(markdown)
     except Exception:  # a page MkDocs itself could not read is skipped, not fatal
         return None
-    return document_from(path, meta, body, taxonomy)
+    if not isinstance(meta, dict) or not isinstance(meta.get("slug"), str):
+        return None
+    return body, meta
+
+
+def make_document(path: str, markdown: str, taxonomy: Taxonomy) -> Document | None:
+    """Analyse one page's text; ``None`` when it is not a thread page."""
+    page = thread_frontmatter(markdown)
+    return None if page is None else document_from(path, page[1], page[0], taxonomy)
 
 
 def document_from(path: str, meta: object, body: str, taxonomy: Taxonomy) -> Document | None:
@@ -314,23 +324,24 @@ def bm25_all(document: Document, stats: CorpusStats, idf: dict[str, float]) -> d
     return scores
 
 
-#: Words of a query that count; the rest are ignored.
+#: Words of a query that count; the rest are ignored.  A pasted log is
+#: not a query: past the first words each unknown word costs a scan of the
+#: whole vocabulary (a 1 MB query never finished).
 MAX_QUERY_WORDS = 32
 
 
 def query_words(query: str) -> list[str]:
-    """Distinct analysed words of the query, in order (identifiers whole only:
-    their parts would match every page that says "provider")."""
-    return list(dict.fromkeys(token.lower() for token in tokens(query)))
+    """The first :data:`MAX_QUERY_WORDS` distinct analysed words of the
+    query, in order (identifiers whole only: their parts would match every
+    page that says "provider")."""
+    return list(dict.fromkeys(token.lower() for token in tokens(query)))[:MAX_QUERY_WORDS]
 
 
 def search(documents: Sequence[Document], query: str, limit: int = DEFAULT_LIMIT) -> list[Hit]:
     """The best ``limit`` threads for ``query``, best first; [] for a query
     with no searchable word.  A thread matching more of the query's words
     ranks above one matching fewer, more strongly."""
-    # A pasted log is not a query: past the first words each unknown word
-    # costs a scan of the whole vocabulary (a 1 MB query never finished).
-    words = query_words(query)[:MAX_QUERY_WORDS]
+    words = query_words(query)
     if not words or not documents or limit <= 0:
         return []
     stats = corpus_stats(documents)

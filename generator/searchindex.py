@@ -65,7 +65,6 @@ from generator.search import (
     _edit_distance_at_most,
     corpus_stats,
     document_from,
-    MAX_QUERY_WORDS,
     query_words,
 )
 from generator.searchterms import SEPARATOR
@@ -430,7 +429,7 @@ def search_files(files: Mapping[str, bytes], query: str, limit: int = 10) -> lis
     meta = _read(files, "meta.js")
     assert isinstance(meta, dict)
     keys = set(meta["keys"])
-    words = query_words(query)[:MAX_QUERY_WORDS]
+    words = query_words(query)
     if not words or not meta["documents"]:
         return []
 

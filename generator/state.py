@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from generator.cache import CACHE_DIR, MemoFile, Signature, all_counts, file_signature, same_digest
-from generator.readers.errors import InputError, Warn
+from generator.readers.errors import InputError
 from generator.readers.jsonl import read_jsonl, record_line, thread_to_record
 from generator.records import Thread
 from generator.slugs import SLUG_PATTERN, assign_slugs
@@ -65,13 +65,12 @@ def _existing_state_file(path: Path) -> bool:
     return True
 
 
-def load_corpus(root: Path, warn: Warn) -> list[Thread]:
+def load_corpus(root: Path) -> list[Thread]:
     """Every thread the knowledge base holds.  A corpus file that cannot be
     read whole stops the run (InputError) before anything is written: the
     threads of a truncated or damaged file would otherwise be missing from
     this run, their pages removed as stale and their records dropped from
-    the file for good.  ``warn`` is kept for the readers' signature; the
-    corpus has nothing to warn about but damage."""
+    the file for good (so there is nothing to warn about: damage stops)."""
     path = corpus_path(root)
     if not _existing_state_file(path):
         return []

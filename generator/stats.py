@@ -7,10 +7,9 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from mkdocs.utils.meta import get_data
-
 from generator.readers.errors import InputError
 from generator.render import THREADS_DIR
+from generator.search import thread_frontmatter
 
 FIELDS = ("apis", "platforms", "topics")
 
@@ -46,11 +45,8 @@ def _thread_meta(page: Path) -> dict | None:
     frontmatter naming a slug (the pages kb search counts, no others)."""
     if page.name == "index.md" or page.is_symlink() or not page.is_file():
         return None
-    try:
-        _, meta = get_data(page.read_text(encoding="utf-8", errors="replace"))
-    except Exception:  # a page MkDocs itself could not read is not counted, not fatal
-        return None
-    return meta if isinstance(meta, dict) and isinstance(meta.get("slug"), str) else None
+    read = thread_frontmatter(page.read_text(encoding="utf-8", errors="replace"))
+    return None if read is None else read[1]
 
 
 def _labels(values: object) -> list[str]:
