@@ -23,6 +23,7 @@ from pathlib import Path
 
 from generator.build import BuildError, finish_site, run_mkdocs
 from generator.siteconfig import read_config
+from generator.write import new_file_mode
 
 # Zip entries get this timestamp (the earliest a zip can store) so that the
 # archive depends only on the files, never on the clock.
@@ -61,14 +62,17 @@ def zip_directory(source: Path, target: Path) -> None:
     )
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(handle)
     try:
-        with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-            for path in files:
-                entry = zipfile.ZipInfo(path.relative_to(source).as_posix(), date_time=ZIP_TIME)
-                entry.external_attr = 0o644 << 16
-                entry.compress_type = zipfile.ZIP_DEFLATED
-                archive.writestr(entry, path.read_bytes())
+        with os.fdopen(handle, "w+b") as stream:
+            # mkstemp's 0600 would make the zip private to its writer: it
+            # gets the mode any new file gets here, as the pages do.
+            os.fchmod(stream.fileno(), new_file_mode())
+            with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+                for path in files:
+                    entry = zipfile.ZipInfo(path.relative_to(source).as_posix(), date_time=ZIP_TIME)
+                    entry.external_attr = 0o644 << 16
+                    entry.compress_type = zipfile.ZIP_DEFLATED
+                    archive.writestr(entry, path.read_bytes())
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -105,7 +105,7 @@ _INSIDE = ""
 
 
 @functools.cache
-def _file_mode() -> int:
+def new_file_mode() -> int:
     """The mode a plain ``open(..., "w")`` gives a new file here (0o666 less
     the umask), which ``tempfile.mkstemp``'s private 0o600 is changed to."""
     umask = os.umask(0)
@@ -123,7 +123,7 @@ def write_temporary(destination: Path, data: bytes) -> Path:
     temporary = Path(name)
     try:
         with os.fdopen(descriptor, "wb") as handle:
-            os.fchmod(handle.fileno(), _file_mode())
+            os.fchmod(handle.fileno(), new_file_mode())
             handle.write(data)
     except BaseException:
         temporary.unlink(missing_ok=True)

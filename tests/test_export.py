@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import zipfile
 from pathlib import Path
 
@@ -99,3 +101,18 @@ def test_a_config_without_the_offline_plugin_is_refused(tmp_path):
     with pytest.raises(BuildError, match="search_index.js"):
         export_offline(config, tmp_path / "site", tmp_path / "dist")
     assert not (tmp_path / "dist").exists()
+
+
+def test_zip_gets_the_mode_of_any_new_file_not_a_private_one(tmp_path):
+    """The zip is meant to be handed around: mkstemp's 0600 made it
+    unreadable to everyone but its writer."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<p>hi</p>", encoding="utf-8")
+    previous = os.umask(0o022)
+    try:
+        zip_directory(site, tmp_path / "dist" / "kb.zip")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((tmp_path / "dist" / "kb.zip").stat().st_mode) == 0o644
+    assert [p.name for p in (tmp_path / "dist").iterdir()] == ["kb.zip"]
