@@ -195,7 +195,8 @@ def run_export(args: argparse.Namespace) -> int:
         from generator.state import corpus_path, load_corpus
 
         content = args.content or Path("content")
-        if not corpus_path(content).is_file():
+        # As for prune: anything but an absent file is damage load_corpus names.
+        if not os.path.lexists(corpus_path(content)):
             raise UsageError(f"{content} holds no knowledge base yet; run `kb convert` first")
         threads = load_corpus(content)
         if args.jsonl == "-":

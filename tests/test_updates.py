@@ -183,10 +183,11 @@ def _damage(path: Path, how: str) -> None:
 
 
 @pytest.mark.parametrize("how", ["truncated", "wrong shape", "folder", "fifo", "dangling link"])
-@pytest.mark.parametrize("command", ["convert", "prune"])
+@pytest.mark.parametrize("command", ["convert", "prune", "export"])
 def test_a_damaged_corpus_file_stops_the_run_before_anything_changes(tmp_path, capsys, how, command):
     """It used to read as a smaller (or empty) knowledge base: the missing
-    threads' pages were removed as stale and their records dropped."""
+    threads' pages were removed as stale and their records dropped (and
+    ``export --jsonl`` said a folder there was no knowledge base yet)."""
     out = tmp_path / "content"
     assert _convert(str(SEED), "--out", str(out), "--as-of", SEED_DATE) == 0
     corpus = out / ".forum-kb" / "corpus.jsonl"
@@ -195,8 +196,11 @@ def test_a_damaged_corpus_file_stops_the_run_before_anything_changes(tmp_path, c
     capsys.readouterr()
     if command == "convert":
         code = _convert(str(SEED), "--out", str(out), "--as-of", SEED_DATE)
-    else:
+    elif command == "prune":
         code = main(["prune", "--older-than", "2000-01-01", "--out", str(out)])
+    else:
+        code = main(["export", "--jsonl", str(tmp_path / "threads.jsonl"), "--content", str(out)])
+        assert not (tmp_path / "threads.jsonl").exists()
     assert code == 2
     assert _tree(out) == before
     error = capsys.readouterr().err
