@@ -17,6 +17,7 @@ from typing import Sequence
 from generator.dates import parse_iso_day
 from generator.readers.errors import InputError
 from generator.records import Source
+from generator.terminal import terminal_safe
 from generator.write import WriteError, write_temporary
 
 EXAMPLES = """\
@@ -136,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _print_warning(source: Source, message: str) -> None:
-    print(f"warning: {source}: {message}", file=sys.stderr)
+    print(terminal_safe(f"warning: {source}: {message}"), file=sys.stderr)
 
 
 def run_convert(args: argparse.Namespace) -> int:
@@ -271,11 +272,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except InputError as error:
-        print(f"kb: error: {error}", file=sys.stderr)
+        print(f"kb: error: {terminal_safe(str(error), lines=True)}", file=sys.stderr)
         print("kb: nothing was written; fix the input above and run again.", file=sys.stderr)
         return 2
     except (WriteError, UsageError) as error:
-        print(f"kb: error: {error}", file=sys.stderr)
+        print(f"kb: error: {terminal_safe(str(error), lines=True)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("kb: interrupted; every page is either old or new, never half-written.", file=sys.stderr)
@@ -291,7 +292,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # os.replace names the temporary first and the destination second.
         named = error.filename2 or error.filename
         where = f"{named}: " if named else "writing the output: " if error.errno in _OUTPUT_ERRORS else ""
-        print(f"kb: error: {where}{error.strerror or error}; move it aside or free the space and run again", file=sys.stderr)
+        print(f"kb: error: {terminal_safe(where)}{error.strerror or error}; move it aside or free the space and run again", file=sys.stderr)
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - the flush at exit would fail again
         return 2
 

@@ -32,6 +32,7 @@ from typing import Iterable, Mapping, Sequence
 from mkdocs.utils.meta import get_data
 
 from generator.searchterms import family_phrases, identifier_forms, is_identifier, tokens
+from generator.terminal import terminal_safe
 from generator.taxonomy import Taxonomy, load_taxonomy
 
 THREADS_DIR = "threads"
@@ -369,9 +370,11 @@ def format_hits(hits: Sequence[Hit]) -> str:
         return "no threads match"
     lines = []
     for rank, hit in enumerate(hits, 1):
-        families = ", ".join(hit.families) or "unclassified"
-        lines.append(f"{rank:>2}. {hit.title}")
-        lines.append(f"    {families} · last active {hit.last_active or 'unknown'} · {hit.path}  (score {hit.score:.2f})")
+        # Every field was read from a page anyone may have edited.
+        families = terminal_safe(", ".join(hit.families)) or "unclassified"
+        when, path = terminal_safe(hit.last_active) or "unknown", terminal_safe(hit.path)
+        lines.append(f"{rank:>2}. {terminal_safe(hit.title)}")
+        lines.append(f"    {families} · last active {when} · {path}  (score {hit.score:.2f})")
     return "\n".join(lines)
 
 
@@ -392,7 +395,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         documents = load_documents(args.content)
     except (FileNotFoundError, ValueError) as error:
-        print(f"kb: error: {error}", file=sys.stderr)
+        print(f"kb: error: {terminal_safe(str(error))}", file=sys.stderr)
         return 2
     hits = search(documents, " ".join(args.query), limit=max(0, args.n))
     print(hits_json(hits) if args.json else format_hits(hits))

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.terminal import terminal_safe
 from generator.readers.errors import InputError
 from generator.render import THREADS_DIR
 from generator.search import thread_frontmatter
@@ -68,7 +69,9 @@ def format_stats(stats: Stats) -> str:
         counter = stats.counts[field]
         if not counter:
             lines.append("  (none)")
-        width = max((len(name) for name in counter), default=0)
+        # Labels come from frontmatter anyone may have edited.
+        shown = {name: terminal_safe(name) for name in counter}
+        width = max(map(len, shown.values()), default=0)
         for name, count in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])):
-            lines.append(f"  {name.ljust(width)}  {count:>5}")
+            lines.append(f"  {shown[name].ljust(width)}  {count:>5}")
     return "\n".join(lines)

@@ -324,3 +324,49 @@ def test_stats_count_thread_pages_only_and_a_hand_written_label_whole(edited_con
     out = capsys.readouterr().out
     assert out.startswith("23 threads")  # the seed's 20, the note, the latin-1 page and the bomb
     assert re.search(r"^  packet-tunnel +(\d+)$", out, re.M) and not re.search(r"^  [a-z-] +\d+$", out, re.M)
+
+
+# ESC ] 0 ; retitles the terminal window, ESC [ 2 J clears it, a carriage
+# return or newline forges a line, U+202E reverses what follows.
+_TERMINAL_TRICKS = "\x1b]0;pwned\x07\x1b[2J\r\n 1. fake\u202eresult\x9b31m"
+
+
+def test_kb_search_and_stats_show_control_characters_from_edited_pages_as_escapes(edited_content, capsys):
+    page = (
+        "---\n"
+        f"title: {json.dumps('NEFilterDataProvider ' + _TERMINAL_TRICKS)}\n"
+        "slug: tricks-abcdef\n"
+        f"apis: [{json.dumps('label' + _TERMINAL_TRICKS)}]\n"
+        f"last_active: {json.dumps('2026' + _TERMINAL_TRICKS)}\n"
+        "---\nNEFilterDataProvider NEFilterDataProvider body\n"
+    )
+    (edited_content / "threads" / "tricks-abcdef.md").write_text(page, encoding="utf-8")
+    capsys.readouterr()
+    assert kb_main(["search", "--content", str(edited_content), "NEFilterDataProvider", "-n", "50"]) == 0
+    searched = capsys.readouterr().out
+    assert kb_main(["stats", str(edited_content)]) == 0
+    counted = capsys.readouterr().out
+    for out in (searched, counted):
+        assert "\\x1b]0;pwned\\x07\\x1b[2J\\x0d\\x0a 1. fake\\u202eresult\\x9b31m" in out
+        assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]", out)
+    assert not re.search(r"^ 1\. fake", searched, re.M)
+
+
+def test_an_error_quoting_a_file_name_shows_its_control_characters_as_escapes(tmp_path, capsys):
+    scrapes = tmp_path / "scrapes"
+    scrapes.mkdir()
+    (scrapes / "evil\x1b[2J.json").write_text("{not json", encoding="utf-8")
+    (scrapes / "good.txt").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    code = kb_main(["convert", str(scrapes), "--out", str(tmp_path / "content"), "--as-of", SEED_DATE])
+    err = capsys.readouterr().err
+    assert code == 2 and "evil\\x1b[2J.json: unrecognised input format" in err and "\x1b" not in err
+
+
+def test_a_warning_quoting_a_file_name_and_scraped_text_shows_control_characters_as_escapes(tmp_path, capsys):
+    scrapes = tmp_path / "scrapes"
+    scrapes.mkdir()
+    garbage = "garbage entry \x1b]0;pwned\x07 without structure\n"
+    (scrapes / "a\x1b[2J.txt").write_text(SEED.read_text(encoding="utf-8") + "\n\n" + garbage, encoding="utf-8")
+    assert kb_main(["convert", str(scrapes), "--out", str(tmp_path / "content"), "--as-of", SEED_DATE]) == 0
+    err = capsys.readouterr().err
+    assert "a\\x1b[2J.txt:" in err and "garbage entry \\x1b]0;pwned\\x07" in err and "\x1b" not in err
