@@ -49,19 +49,29 @@ DEFAULT_LIMIT = 10
 # Parts of a page that are not about the thread itself: the scraped original
 # (a second copy of the question), other threads' titles, the hidden
 # search-terms element (its forms are recomputed here from the words).
+# A tag's attributes stop at "<" as well as ">" and an excluded block that is
+# never closed runs to the end: otherwise every "<div" of a hand-edited page
+# without a "</div>" after it scanned to the end again (20,000 of them took
+# 35 s).  The converter's own tags never hold a "<" and are always closed.
 _EXCLUDED_HTML = re.compile(
-    r"<(details|div|section|aside)\b[^>]*(?:data-search-exclude|kb-search-terms)[^>]*>.*?</\1>", re.S | re.I
+    r"<(details|div|section|aside)\b[^<>]*(?:data-search-exclude|kb-search-terms)[^<>]*>(?:.*?</\1>|.*)", re.S | re.I
 )
 # (Both start at a line start: written as the first character, then a
 # lookbehind for the line start, so the engine scans for "#", "<" or "!"
 # instead of testing every position; tests/test_fast_patterns.py.)
 _EXCLUDED_SECTION = re.compile(
-    r"(?:#(?<=^#)#{1,5}\s*(?:Related threads|Asked before[^\n]*)|<(?<=^<)h[2-6][^>]*data-search-exclude[^>]*>.*?</h[2-6]>)\s*$"
+    r"(?:#(?<=^#)#{1,5}\s*(?:Related threads|Asked before[^\n]*)"
+    r"|<(?<=^<)h[2-6][^<>]*data-search-exclude[^<>]*>(?:.*?</h[2-6]>(?=\s*$)|.*\Z))\s*$"
     r".*?(?=^#{1,6}\s|^<h[1-6]\b|\Z)",
     re.S | re.M | re.I,
 )
 _ADMONITION_ASKED = re.compile(r'!(?<=^!)!! \w+ "Asked before[^\n]*\n(?:\n|    [^\n]*\n)*', re.M)
+# What _drop_link_targets and _drop_tags remove; each, applied as a plain
+# re.sub, is tried again at every "](" or "<" and scans on to the same far
+# end when the match fails there (40,000 "](" without ")" took 6 s), so each
+# is applied where it can succeed only (tests/test_search.py: the same text).
 _LINK_TARGET = re.compile(r"\]\([^)\s]*\)")
+_LINK_TARGET_END = re.compile(r"[)\s]")
 _TAG = re.compile(r"<[^>]+>")
 _MARKDOWN_ESCAPE = re.compile(r"\\(.)")
 _ESCAPED = operator.itemgetter(1)
@@ -113,13 +123,36 @@ def body_text(markdown: str) -> str:
     text = _EXCLUDED_HTML.sub(" ", markdown)
     text = _ADMONITION_ASKED.sub(" ", text)
     text = _EXCLUDED_SECTION.sub(" ", text)
-    text = _LINK_TARGET.sub("]", text)
-    text = _TAG.sub(" ", text)
+    text = _drop_tags(_drop_link_targets(text))
     for entity, character in _ENTITY.items():
         text = text.replace(entity, character)
     # itemgetter(1) is match[1] without a Python call per escape (a "\\1"
     # template is expanded in Python for every match).
     return _MARKDOWN_ESCAPE.sub(_ESCAPED, text)
+
+
+def _drop_link_targets(text: str) -> str:
+    """``_LINK_TARGET.sub("]", text)`` in one pass: a "](" whose target
+    meets white space before ")" fails, and so does every "](" before that
+    white space (the same scan ends there)."""
+    parts: list[str] = []
+    copied = scan = 0
+    while (start := text.find("](", scan)) >= 0:
+        end = _LINK_TARGET_END.search(text, start + 2)
+        if end is None:
+            break  # no ")" or white space after: no later "](" matches either
+        if text[end.start()] == ")":
+            parts += (text[copied:start], "]")
+            copied = end.end()
+        scan = end.end()
+    return text if not parts else "".join(parts) + text[copied:]
+
+
+def _drop_tags(text: str) -> str:
+    """``_TAG.sub(" ", text)``, tried only up to the last ">": after it no
+    "<" can match, and before it every "<" but one of "<>" does."""
+    last = text.rfind(">")
+    return text if last < 0 else _TAG.sub(" ", text[: last + 1]) + text[last + 1 :]
 
 
 def _strings(value: object) -> list[str]:

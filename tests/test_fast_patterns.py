@@ -196,7 +196,8 @@ def test_search_excluded_parts(text):
     from generator import search
 
     section = plain(
-        r"^(?:#{2,6}\s*(?:Related threads|Asked before[^\n]*)|<h[2-6][^>]*data-search-exclude[^>]*>.*?</h[2-6]>)\s*$"
+        r"^(?:#{2,6}\s*(?:Related threads|Asked before[^\n]*)"
+        r"|<h[2-6][^<>]*data-search-exclude[^<>]*>(?:.*?</h[2-6]>(?=\s*$)|.*\Z))\s*$"
         r".*?(?=^#{1,6}\s|^<h[1-6]\b|\Z)",
         re.S | re.M | re.I,
     )
