@@ -32,8 +32,9 @@ from typing import Iterable, Mapping, Sequence
 from mkdocs.utils.meta import get_data
 
 from generator.searchterms import family_phrases, identifier_forms, is_identifier, tokens
-from generator.terminal import terminal_safe
 from generator.taxonomy import Taxonomy, load_taxonomy
+from generator.terminal import terminal_safe
+from generator.write import read_regular
 
 THREADS_DIR = "threads"
 # Field weights: a word in the title says more about the thread than one in
@@ -227,7 +228,9 @@ def load_documents(content: Path, taxonomy: Taxonomy | None = None) -> list[Docu
     documents = []
     for path in paths:
         try:
-            text = path.read_text(encoding="utf-8", errors="replace")
+            # Not read: a FIFO named like a page (it would block for ever),
+            # a link, or a file far larger than any page the converter writes.
+            text = read_regular(path).decode("utf-8", errors="replace")
         except OSError:
             continue
         document = make_document(path.as_posix(), text, taxonomy)

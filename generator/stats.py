@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.terminal import terminal_safe
+from generator.write import read_regular
 from generator.readers.errors import InputError
 from generator.render import THREADS_DIR
 from generator.search import thread_frontmatter
@@ -44,9 +45,13 @@ def _thread_meta(page: Path) -> dict | None:
     """The frontmatter of a thread page, or None for anything else: the
     folder's index, a folder or FIFO named like a page, a page without
     frontmatter naming a slug (the pages kb search counts, no others)."""
-    if page.name == "index.md" or page.is_symlink() or not page.is_file():
+    if page.name == "index.md":
         return None
-    read = thread_frontmatter(page.read_text(encoding="utf-8", errors="replace"))
+    try:
+        text = read_regular(page).decode("utf-8", errors="replace")
+    except OSError:
+        return None
+    read = thread_frontmatter(text)
     return None if read is None else read[1]
 
 

@@ -214,7 +214,7 @@ def generated_pages(root: Path) -> Iterator[str]:
         yield "/".join(parts)
 
 
-def _read_regular(path: Path) -> bytes:
+def read_regular(path: Path) -> bytes:
     """The bytes of ``path`` if it is a regular file; OSError otherwise.
     Opened without following a symlink and without blocking, then checked
     on the open descriptor: a file swapped for a FIFO or a link after the
@@ -268,7 +268,7 @@ def write_files(
             continue
         if destination.exists():
             try:
-                current = _read_regular(destination)
+                current = read_regular(destination)
             except OSError:  # too large to be ours, or unreadable: not overwritten
                 report.protected.append(path)
                 continue
@@ -287,7 +287,7 @@ def write_files(
                 continue
             path = root / relative
             try:
-                owned = ownership(_read_regular(path)) == "owned"
+                owned = ownership(read_regular(path)) == "owned"
             except OSError:  # unreadable, or no longer a plain file: not ours to remove
                 continue
             if owned:

@@ -406,3 +406,24 @@ def test_a_hand_edited_page_of_unclosed_markup_is_searched_at_once(edited_conten
 def test_an_excluded_block_left_open_by_hand_excludes_the_rest_of_the_page():
     text = "kept words\n<details data-search-exclude>\nhidden words\n"
     assert "kept" in body_text(text) and "hidden" not in body_text(text)
+
+
+def test_a_fifo_or_link_named_like_a_page_is_skipped_not_waited_on(edited_content, capsys):
+    """Opening a FIFO for reading waits for a writer that never comes."""
+    import os
+    import threading
+
+    threads = edited_content / "threads"
+    os.mkfifo(threads / "fifo-abcdef.md")
+    (threads / "link-abcdef.md").symlink_to(next(threads.glob("*-*.md")))
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        outcome["search"] = kb_main(["search", "--content", str(edited_content), "NEFilterDataProvider"])
+        outcome["stats"] = kb_main(["stats", str(edited_content)])
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(timeout=30)
+    assert not worker.is_alive() and outcome == {"search": 0, "stats": 0}
+    assert capsys.readouterr().out.count("20 threads") == 1  # neither the FIFO nor the link counted
