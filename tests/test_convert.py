@@ -3,6 +3,7 @@ order independence, bad input and exit codes."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -109,6 +110,35 @@ def test_unreadable_input_exits_2_and_changes_nothing(converted, tmp_path, capsy
 def test_missing_input_exits_2(tmp_path, capsys):
     assert main(["convert", str(tmp_path / "nope.txt"), "--out", str(tmp_path / "c")]) == 2
     assert "no such file or folder" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dangling link"])
+def test_a_fifo_or_dangling_link_named_as_input_is_named_for_what_it_is(tmp_path, capsys, kind):
+    """Both used to be reported as "no such file or folder"."""
+    named = tmp_path / "scrape.txt"
+    if kind == "fifo":
+        os.mkfifo(named)
+    else:
+        named.symlink_to(tmp_path / "gone.txt")
+    assert main(["convert", str(named), "--out", str(tmp_path / "c")]) == 2
+    expected = "a FIFO, not a regular file or a folder" if kind == "fifo" else "a link to nothing"
+    assert f"{named}: {expected}" in capsys.readouterr().err
+    assert not (tmp_path / "c").exists()
+
+
+def test_a_fifo_or_dangling_link_inside_an_input_folder_is_a_warning(tmp_path, capsys):
+    """Both used to be passed over in silence: one may be the scrape the
+    user meant to convert."""
+    scrapes = tmp_path / "scrapes"
+    scrapes.mkdir()
+    (scrapes / "seed.txt").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    os.mkfifo(scrapes / "pipe.txt")
+    (scrapes / "moved.txt").symlink_to(tmp_path / "gone.txt")
+    assert main(["convert", str(scrapes), "--out", str(tmp_path / "content"), "--as-of", SEED_DATE]) == 0
+    captured = capsys.readouterr()
+    assert f"{scrapes / 'pipe.txt'}: not read: a FIFO, not a regular file or a folder" in captured.err
+    assert f"{scrapes / 'moved.txt'}: not read: a link to nothing" in captured.err
+    assert "merged into 20 threads" in captured.out and "2 warning(s)" in captured.out
 
 
 def test_malformed_entry_warns_and_strict_exits_1(tmp_path, capsys):

@@ -7,6 +7,8 @@ thread with its input's scrape date and resolves its activity label.
 from __future__ import annotations
 
 import dataclasses
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
@@ -46,9 +48,12 @@ SKIPPED_NAMES = {"README", "README.md", "LICENSE"}
 HEAD_BYTES = 4096
 
 
-def expand_inputs(paths: Sequence[Path]) -> list[Path]:
+def expand_inputs(paths: Sequence[Path], warn: Warn | None = None) -> list[Path]:
     """Files named directly, and every regular file inside named folders
-    (recursively, sorted; hidden files, sidecars and READMEs skipped)."""
+    (recursively, sorted; hidden files, sidecars and READMEs skipped).
+    Anything else in a folder -- a FIFO, a socket, a device, a link to
+    nothing -- is not read, and ``warn`` is told: it may be a scrape that
+    did not arrive, so the run keeps every page (generator/pipeline.py)."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -56,13 +61,35 @@ def expand_inputs(paths: Sequence[Path]) -> list[Path]:
                 relative = child.relative_to(path)
                 if any(part.startswith(".") for part in relative.parts):
                     continue
-                if child.is_file() and not is_sidecar(child) and child.name not in SKIPPED_NAMES:
-                    files.append(child)
+                if child.is_file():
+                    if not is_sidecar(child) and child.name not in SKIPPED_NAMES:
+                        files.append(child)
+                elif not child.is_dir() and warn is not None:
+                    warn(Source(str(child)), f"not read: {_not_a_file(child)}")
         elif path.is_file():
             files.append(path)
         else:
-            raise InputError(path, 0, "no such file or folder")
+            raise InputError(path, 0, _not_a_file(path) if os.path.lexists(path) else "no such file or folder")
     return files
+
+
+def _not_a_file(path: Path) -> str:
+    """What ``path`` is instead of a file or a folder, in a few words."""
+    if path.is_symlink() and not path.exists():
+        return "a link to nothing"
+    try:
+        mode = path.stat().st_mode
+    except OSError as error:
+        return f"cannot be read ({error.strerror or error})"
+    if stat.S_ISFIFO(mode):
+        kind = "a FIFO"
+    elif stat.S_ISSOCK(mode):
+        kind = "a socket"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        kind = "a device"
+    else:
+        kind = "something else"
+    return f"{kind}, not a regular file or a folder"
 
 
 def detect_format(path: Path) -> Format:
@@ -93,7 +120,7 @@ def read_file(path: Path, *, warn: Warn, as_of: str = "") -> Iterator[Thread]:
 
 
 def read_inputs(paths: Sequence[Path], *, warn: Warn, as_of: str = "") -> tuple[list[Path], list[Thread]]:
-    files = expand_inputs(paths)
+    files = expand_inputs(paths, warn)
     threads: list[Thread] = []
     for path in files:
         threads.extend(read_file(path, warn=warn, as_of=as_of))
