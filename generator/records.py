@@ -27,6 +27,13 @@ class Source:
         return f"{self.path}:{self.line}" if self.line else self.path
 
 
+#: The largest reply, boost or view count a reader accepts.  No forum shows
+#: one near it, and beyond 2**53 a count is no longer exact as a float (the
+#: shorthand "3.3k" is read through one) or as a number in the site's script;
+#: a 400-digit count became float infinity and stopped the run.
+MAX_COUNT = 10**15
+
+
 @dataclass(frozen=True)
 class Post:
     """One post of a thread after the question: a reply or a comment.

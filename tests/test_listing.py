@@ -46,12 +46,35 @@ def test_counts(text, value):
     assert parse_count(text) == value
 
 
-@pytest.mark.parametrize("text", ["007", " 42 ", "999999999999999", "9999999999999999", "١٢٣", "12345678901234567890"])
+@pytest.mark.parametrize("text", ["007", " 42 ", "999999999999999", "1000000000000000", "١٢٣", "1,000,000,000,000,000"])
 def test_plain_numbers_read_as_the_general_rule_reads_them(text):
     """Plain ASCII digits take a short cut; it must agree with the general
-    reading (through a float), also for other scripts' digits and numbers too
-    long for a float to hold exactly."""
-    assert parse_count(text) == int(round(float(text.strip())))
+    reading (through a float), also for other scripts' digits, up to the
+    largest count read."""
+    assert parse_count(text) == int(round(float(text.strip().replace(",", ""))))
+
+
+@pytest.mark.parametrize("text", ["1000000000000001", "12345678901234567890", "9" * 400, "9" * 400 + ".5k", "1000000000001k", "2,000,000,000,000,000"])
+def test_a_count_beyond_any_forum_is_not_a_count(text):
+    """A float holds neither exactly; 400 digits were float infinity and a
+    traceback."""
+    assert parse_count(text) is None
+
+
+def test_a_listing_entry_with_a_400_digit_count_is_skipped_with_a_warning(tmp_path, capsys):
+    from generator.cli import main
+
+    listing = tmp_path / "counts.txt"
+    listing.write_text(
+        "Posts under Network Extension tag\n\nPost\n\nReplies\n\nBoosts\n\nViews\n\nActivity\n\n"
+        "A fine thread\nbody\n1\n0\n10\n3w\n"
+        f"Huge count thread\nbody text\n{'9' * 400}\n0\n10\n3w\n",
+        encoding="utf-8",
+    )
+    assert main(["convert", str(listing), "--out", str(tmp_path / "c"), "--as-of", "2026-03-01"]) == 0
+    captured = capsys.readouterr()
+    assert "do not form a listing entry (starting 'Huge count thread')" in captured.err
+    assert "read 1 entries" in captured.out and "Traceback" not in captured.err
 
 
 @pytest.mark.parametrize("text", ["3w", "Feb ’26", "", "twelve", "1.2.3"])

@@ -260,6 +260,14 @@ def test_counts_with_suffixes_and_dashes():
     assert (thread.replies, thread.boosts, thread.views, thread.activity, thread.last_active) == (1200, 0, 3300, "Feb ’26", "2026-02")
 
 
+def test_a_count_beyond_any_forum_is_0_with_a_note():
+    text = f"Title\n\nQuestion.\n\nReplies {'9' * 400} Boosts 2 Views 10 Activity Feb ’26\n"
+    notes: list[str] = []
+    (thread,) = parse_thread_pages(text, warn=lambda source, message: notes.append(message))
+    assert (thread.replies, thread.boosts) == (0, 2)
+    assert any("unreadable replies count" in note and "more than any forum shows" in note for note in notes)
+
+
 def test_relative_dates_stay_as_shown_without_a_scrape_date():
     text = "Title\n\nQuestion.\n\nPosted by a\n2w\n\nAnswer.\n"
     (thread,) = parse_thread_pages(text)

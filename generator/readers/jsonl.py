@@ -66,7 +66,7 @@ from pathlib import Path
 from typing import IO, Iterable, Iterator
 
 from generator.readers.errors import InputError, Warn, ignore_warning
-from generator.records import Post, Source, Thread
+from generator.records import MAX_COUNT, Post, Source, Thread
 
 __all__ = [
     "MAX_LINE_BYTES",
@@ -357,8 +357,8 @@ def _object(record: dict[str, object], name: str) -> dict[str, object]:
 
 def _count(counts: dict[str, object], name: str) -> int:
     value = counts.get(name, 0)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise RecordError(f"'counts.{name}' must be a whole number >= 0, got {_preview(value)}")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
+        raise RecordError(f"'counts.{name}' must be a whole number from 0 to 10**15, got {_preview(value)}")
     return value
 
 

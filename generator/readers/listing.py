@@ -31,7 +31,7 @@ from typing import Iterator, Sequence
 from generator.dates import is_activity_label
 from generator.readers.errors import InputError, Warn, ignore_warning
 from generator.readers.textfile import read_text_lines
-from generator.records import Source, Thread
+from generator.records import MAX_COUNT, Source, Thread
 
 COLUMNS = ("Post", "Replies", "Boosts", "Views", "Activity")
 # A listing sorted by creation date shows "Created" where "Activity" stands.
@@ -63,7 +63,8 @@ class Counts:
 
 
 def parse_count(text: str) -> int | None:
-    """``"3.3k"`` -> 3300, ``"1,234"`` -> 1234, ``"—"`` -> 0; None if not a count."""
+    """``"3.3k"`` -> 3300, ``"1,234"`` -> 1234, ``"—"`` -> 0; None if not a
+    count, or one over :data:`MAX_COUNT`."""
     text = text.strip()
     if len(text) <= 15 and text.isascii() and text.isdigit():
         return int(text)  # the common case; as exact as the float path below at this length
@@ -72,10 +73,11 @@ def parse_count(text: str) -> int | None:
         return None
     if match["num"] is None:
         return 0
-    value = float(match["num"].replace(",", ""))
-    unit = (match["unit"] or "").lower()
-    value *= {"k": 1_000, "m": 1_000_000}.get(unit, 1)
-    return int(round(value))
+    digits = match["num"].replace(",", "")
+    if len(digits.partition(".")[0]) > len(str(MAX_COUNT)):
+        return None  # float() of 400 digits is infinity
+    value = float(digits) * {"k": 1_000, "m": 1_000_000}.get((match["unit"] or "").lower(), 1)
+    return int(round(value)) if value <= MAX_COUNT else None
 
 
 def looks_like(head: str) -> bool:

@@ -68,7 +68,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from generator.readers.errors import InputError, Warn, ignore_warning
-from generator.records import Post, Source, Thread
+from generator.records import MAX_COUNT, Post, Source, Thread
 from generator.signatures import strip_signature
 
 
@@ -922,9 +922,14 @@ def _count(page: _Page, name: str, quiet: bool = False) -> int:
         if not quiet:
             page.note(page.title_line, f"unreadable {name} count {value!r}; used 0")
         return 0
-    number = float(match.group("n").replace(",", ""))
+    digits = match.group("n").replace(",", "")
     scale = {"": 1, "k": 1_000, "m": 1_000_000}[match.group("unit").lower()]
-    return int(round(number * scale))
+    # Digits first: float() of 400 of them is infinity.
+    if len(digits.partition(".")[0]) > len(str(MAX_COUNT)) or float(digits) * scale > MAX_COUNT:
+        if not quiet:
+            page.note(page.title_line, f"unreadable {name} count {value[:40]!r} (more than any forum shows); used 0")
+        return 0
+    return int(round(float(digits) * scale))
 
 
 def _shown_date(label: str, scraped_on: str) -> str:
