@@ -118,6 +118,25 @@ def test_a_sidecar_nested_too_deep_is_an_input_error(tmp_path, capsys):
     assert "unreadable sidecar" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(("sidecar", "expected"), [
+    ("scraped_on: 2026-02-30\n", "a day that exists"),
+    ("scraped_on: 2026-13-01\n", "a day that exists"),
+    ("a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(f"a{i}: &a{i} [" + ",".join(["*a" if i == 1 else f"*a{i - 1}"] * 10) + "]\n" for i in range(1, 9)) + "scraped_on: *a8\n",
+     "sidecar needs 'scraped_on: YYYY-MM-DD'"),
+    ("# " + "x" * 70_000 + "\nscraped_on: 2026-03-16\n", "a sidecar is a few lines"),
+])
+def test_a_sidecar_with_no_real_scrape_date_is_an_input_error(tmp_path, capsys, sidecar, expected):
+    """A day that does not exist was a traceback (PyYAML builds the date);
+    a date that is a YAML alias bomb was spelled out in full."""
+    listing = tmp_path / "scrape.txt"
+    listing.write_bytes(SEED.read_bytes())
+    (tmp_path / "scrape.meta.yaml").write_text(sidecar, encoding="utf-8")
+    assert main(["convert", str(listing), "--out", str(tmp_path / "content"), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "scrape.meta.yaml" in err and expected in err and "Traceback" not in err
+    assert not (tmp_path / "content").exists()
+
+
 def test_export_jsonl_needs_a_file_name(tmp_path, capsys):
     assert main(["export", "--jsonl", "", "--content", str(tmp_path)]) == 2
     assert "--jsonl needs a file name" in capsys.readouterr().err

@@ -9,6 +9,7 @@ against ``scraped_on``; ``kb convert --as-of`` overrides every sidecar.
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import yaml
@@ -33,11 +34,25 @@ def read_scrape_date(path: Path) -> str:
     if not meta_path.is_file():
         return ""
     try:
-        meta = yaml.safe_load(meta_path.read_text(encoding="utf-8"))
+        with meta_path.open("rb") as handle:
+            raw = handle.read(MAX_SIDECAR_BYTES + 1)
+        if len(raw) > MAX_SIDECAR_BYTES:
+            raise InputError(meta_path, 0, f"a sidecar is a few lines, this one is over {MAX_SIDECAR_BYTES // 1024} KB")
+        meta = yaml.safe_load(raw.decode("utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError) as error:  # RecursionError: "[" × 20,000
         raise InputError(meta_path, 0, f"unreadable sidecar: {error}") from None
+    except ValueError as error:  # PyYAML builds dates itself: "scraped_on: 2026-02-30"
+        raise InputError(meta_path, 0, f"unreadable sidecar: {error}; give 'scraped_on: YYYY-MM-DD', a day that exists") from None
     value = meta.get("scraped_on") if isinstance(meta, dict) else None
-    day = parse_iso_day(str(value)) if value is not None else None
+    # Only a date or a string: str() of a list made of YAML aliases would
+    # spell out every shared copy.
+    if isinstance(value, datetime.date):
+        value = value.isoformat()
+    day = parse_iso_day(value) if isinstance(value, str) else None
     if day is None:
         raise InputError(meta_path, 0, "sidecar needs 'scraped_on: YYYY-MM-DD'")
     return day.isoformat()
+
+
+# Far beyond the two lines a sidecar holds; a larger file is not read whole.
+MAX_SIDECAR_BYTES = 64 * 1024
