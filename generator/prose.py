@@ -29,7 +29,13 @@ _COMMANDS = (
     "xcodebuild|codesign|spctl|xcrun|security|log|systemextensionsctl|sudo|defaults|plutil|"
     "lsregister|pluginkit|launchctl|networksetup|scutil|pfctl|tcpdump|nettop|dig|curl|profiles"
 )
-# What inline markup recognises, one named group per kind.
+# What inline markup recognises, one named group per kind.  A command takes
+# at most 12 words before its first flag: unbounded, the search for that flag
+# ran on to the end of the text from every command name ("dig " * 10,000 took
+# 9 s), and a plain "log" in a sentence could swallow the sentence.  A
+# relative path does not start inside a run of its own characters (after "@",
+# "+" or "-"): from there it matches only if it matched from the run's start,
+# and "1@" * 20,000 tried every such place (4 s).
 _INLINE_KINDS = (
     r"""
     (?P<url>https?://[^\s<>"'`]+)
@@ -39,12 +45,12 @@ _INLINE_KINDS = (
   | (?P<feedback>\bFB\d{5,12}\b)
   | (?P<command>(?<![\w./-])(?:"""
     + _COMMANDS
-    + r""")(?:\s+(?:stream|show|cms|stapler|list|validate|import|find-identity))?(?:\s+(?:-{1,2}[\w-]+(?:=\S+)?|'[^']{0,120}'|[^\s'"-][^\s'"]*(?<=[\w*])))*?\s+-{1,2}[\w-]+(?:\s+'[^']{0,120}'|\s+(?!-)[A-Z\w][\w./*-]*)?)
+    + r""")(?:\s+(?:stream|show|cms|stapler|list|validate|import|find-identity))?(?:\s+(?:-{1,2}[\w-]+(?:=\S+)?|'[^']{0,120}'|[^\s'"-][^\s'"]*(?<=[\w*]))){0,12}?\s+-{1,2}[\w-]+(?:\s+'[^']{0,120}'|\s+(?!-)[A-Z\w][\w./*-]*)?)
   | (?P<assign>(?<![\w.])[a-z]\w*[A-Z]\w*\s=\s(?:true|false|YES|NO|nil|\d+)\b)
   | (?P<symbol>(?<![\w.])(?:NE[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*|NW(?:HostEndpoint|BonjourServiceEndpoint|TCPConnection|UDPSession))(?:\.\w+)*(?:\(\))?)
   | (?P<path>(?<![\w/.])(?:~?/(?:Applications|Library|System|Users|usr|var|tmp|private|etc|bin|sbin|opt|dev|Volumes)\b(?:/[\w.@+-]+)*/?
-      | (?:[\w.@+-]+/){2,}[\w.@+-]*
-      | [\w@+-]+/[\w@+-]+\.[A-Za-z]\w{0,15}))
+      | (?<![@+-])(?:[\w.@+-]+/){2,}[\w.@+-]*
+      | (?<![@+-])[\w@+-]+/[\w@+-]+\.[A-Za-z]\w{0,15}))
   | (?P<bundle>(?<![\w.-])(?:[A-Z][A-Z0-9_]{3,}\.)?[a-z][\w-]*\.[a-z][\w-]*(?:\.[\w*-]+)+)
   | (?P<entitlement>(?<![\w-])(?:(?:packet-tunnel|app-proxy|content-filter|url-filter|hotspot)-provider|dns-proxy|dns-settings|keychain-access-groups)(?:-systemextension)?(?![\w-]))
   | (?P<file>(?<![\w./-])[\w-]+\.(?:plist|entitlements|swift|mm|m|h|c|json|mobileconfig|provisionprofile|app|appex|systemextension|dylib|framework|xcodeproj)\b)
