@@ -26,6 +26,7 @@ def run_mkdocs(config: Path, site_dir: Path, *, offline: bool = False) -> None:
     Material's offline plugin (``OFFLINE=true``, see mkdocs.yml)."""
     if not config.is_file():
         raise BuildError(f"no MkDocs config at {config}; run kb from the project folder or pass --config")
+    prepare_destination(site_dir)
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--clean",
                "-f", str(config), "-d", str(site_dir.resolve())]
     # Material prints an end-of-life banner on every build; it is not ours to show.
@@ -34,6 +35,33 @@ def run_mkdocs(config: Path, site_dir: Path, *, offline: bool = False) -> None:
     if result.returncode != 0:
         what = "mkdocs build --strict" + (" (offline)" if offline else "")
         raise BuildError(f"{what} failed:\n{result.stderr.strip() or result.stdout.strip()}")
+
+
+def check_destination(site_dir: Path) -> None:
+    """BuildError when ``site_dir`` is something other than a folder, a link
+    or nothing (``kb build`` asks before converting)."""
+    if os.path.lexists(site_dir) and not os.path.islink(site_dir) and not site_dir.is_dir():
+        raise BuildError(f"{site_dir} is a file, not a folder: move it aside or pass another --site")
+
+
+def prepare_destination(site_dir: Path) -> None:
+    """Make ``site_dir`` safe for ``mkdocs build --clean``, which empties the
+    folder it is given: a link at ``site_dir`` is removed (replaced by a real
+    folder, never followed: through it MkDocs emptied the folder it pointed
+    to), and so is every link inside it (a link to a folder survived the
+    clean and was served beside the site).  Anything but a folder there is
+    an error: nothing the user owns is removed."""
+    check_destination(site_dir)
+    if os.path.islink(site_dir):
+        os.unlink(site_dir)
+        return
+    if not os.path.lexists(site_dir):
+        return
+    for folder, folders, files in os.walk(site_dir):
+        for name in [*folders, *files]:
+            path = os.path.join(folder, name)
+            if os.path.islink(path):
+                os.unlink(path)
 
 
 def finish_site(site_dir: Path) -> int:

@@ -164,9 +164,13 @@ def _check_config(config: Path) -> None:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    from generator.build import BuildError, build_site
+    from generator.build import BuildError, build_site, check_destination
 
     _check_config(args.config)
+    try:
+        check_destination(args.site)
+    except BuildError as error:
+        raise UsageError(str(error)) from None
     status = run_convert(args)
     try:
         build_site(args.config, args.site)

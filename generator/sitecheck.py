@@ -10,6 +10,7 @@ that neither the converter nor the theme creates; and when the search index
 from __future__ import annotations
 
 import json
+import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -202,5 +203,17 @@ def _check_one(job: tuple[Path, Path]) -> list[str]:
 def check_site(site_dir: Path) -> list[str]:
     """Every problem of every file under ``site_dir``, in path order (the
     pages are parsed on both cores for a large site)."""
-    files = [(site_dir, path) for path in sorted(site_dir.rglob("*")) if path.is_file()]
-    return [problem for problems in fork_map(_check_one, files) for problem in problems]
+    files: list[tuple[Path, Path]] = []
+    links: list[str] = []
+    # os.walk does not follow links: a link in the site is itself the problem
+    # (a web server may follow it out of the site).
+    for folder, folders, names in os.walk(site_dir):
+        folders.sort()
+        for name in sorted([*folders, *names]):
+            path = Path(folder, name)
+            if path.is_symlink():
+                links.append(f"{path.relative_to(site_dir).as_posix()}: a link in the built site (it may lead out of it)")
+            elif name in names and path.is_file():
+                files.append((site_dir, path))
+    files.sort(key=lambda job: job[1])
+    return sorted(links) + [problem for problems in fork_map(_check_one, files) for problem in problems]

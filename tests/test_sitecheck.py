@@ -10,6 +10,7 @@ import pytest
 
 from generator.build import BuildError, build_site
 from generator.sitecheck import check_css, check_html, check_site
+from tests.conftest import SEED
 
 
 def test_injected_external_script_is_reported_with_page_and_line():
@@ -78,6 +79,53 @@ def test_scan_of_a_built_site_catches_an_image_injected_after_the_build(tiny_pro
     problems = check_site(site)
     assert len(problems) == 1 and "https://evil.example/pixel.gif" in problems[0]
     shutil.rmtree(site)
+
+
+def test_a_link_given_as_the_site_folder_is_replaced_not_emptied(tiny_project):
+    """MkDocs' --clean emptied the folder the link pointed to."""
+    mine = tiny_project / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("important", encoding="utf-8")
+    site = tiny_project / "site"
+    site.symlink_to(mine)
+    build_site(_config(tiny_project), site)
+    assert (mine / "notes.txt").read_text(encoding="utf-8") == "important"
+    assert not site.is_symlink() and (site / "index.html").is_file()
+
+
+def test_links_inside_the_site_folder_are_removed_before_the_build(tiny_project):
+    """A link to a folder survived the clean build and its check, and was
+    served beside the site."""
+    private = tiny_project / "private"
+    private.mkdir()
+    (private / "id_rsa").write_text("secret", encoding="utf-8")
+    site = tiny_project / "site"
+    (site / "deep").mkdir(parents=True)
+    (site / "leak").symlink_to(private)
+    (site / "deep" / "key.html").symlink_to(private / "id_rsa")
+    build_site(_config(tiny_project), site)
+    assert not (site / "leak").exists() and not (site / "deep" / "key.html").exists()
+    assert (private / "id_rsa").read_text(encoding="utf-8") == "secret"
+
+
+def test_a_file_given_as_the_site_folder_is_an_error_and_kept(tiny_project, capsys):
+    from generator.cli import main
+
+    site = tiny_project / "site"
+    site.write_text("mine", encoding="utf-8")
+    out = tiny_project / "content"
+    assert main(["build", str(SEED), "--out", str(out), "--config", str(_config(tiny_project)), "--site", str(site)]) == 2
+    assert not out.exists()  # refused before converting
+    err = capsys.readouterr().err
+    assert f"{site} is a file, not a folder" in err and "Traceback" not in err
+    assert site.read_text(encoding="utf-8") == "mine"
+
+
+def test_scan_reports_a_link_planted_in_the_built_site(tiny_project):
+    site = tiny_project / "site"
+    build_site(_config(tiny_project), site)
+    (site / "leak").symlink_to(tiny_project)
+    assert check_site(site) == ["leak: a link in the built site (it may lead out of it)"]
 
 
 def test_scan_catches_markup_smuggled_into_a_search_index_shard(tmp_path):
