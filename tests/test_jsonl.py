@@ -136,6 +136,19 @@ def test_an_integer_id_is_accepted_and_gives_the_key(tmp_path: Path) -> None:
     assert (thread.key, thread.thread_id, thread.views) == ("id:812345", "812345", 7)
 
 
+def test_ids_are_ascii_digits_and_leading_zeros_name_the_same_thread(tmp_path: Path) -> None:
+    """"00012" and "12" were two threads with two pages; "١٢٣" was an id."""
+    path = write_lines(
+        tmp_path,
+        '{"id": "00012", "title": "t"}',
+        '{"key": "id:0012", "title": "t"}',
+        '{"id": "\u0661\u0662\u0663", "title": "u"}',
+    )
+    threads, warnings = read(path)
+    assert [(t.key, t.thread_id) for t in threads] == [("id:12", "12"), ("id:12", "")]
+    assert len(warnings) == 1 and "'id' must be digits or empty" in warnings[0]
+
+
 def test_bom_crlf_and_blank_lines_are_tolerated(tmp_path: Path) -> None:
     path = tmp_path / "crlf.jsonl"
     path.write_bytes(b'\xef\xbb\xbf{"title": "one"}\r\n\r\n   \n{"title": "two"}\r\n')
@@ -271,7 +284,7 @@ _POSTS = st.builds(
 @st.composite
 def threads(draw: st.DrawFn) -> Thread:
     title = draw(st.text(min_size=1, max_size=80).filter(str.strip))
-    thread_id = draw(st.one_of(st.just(""), st.from_regex(r"[1-9]\d{0,9}", fullmatch=True)))
+    thread_id = draw(st.one_of(st.just(""), st.from_regex(r"[1-9][0-9]{0,9}", fullmatch=True)))
     counts = st.integers(min_value=0, max_value=10**12)
     return Thread(
         key=f"id:{thread_id}" if thread_id else draw(st.sampled_from([f"title:{title}", "title:raw " + title])),

@@ -82,8 +82,10 @@ __all__ = [
 SCHEMA_VERSION = 1
 MAX_LINE_BYTES = 32 * 1024 * 1024
 
-_THREAD_ID = re.compile(r"\d{1,20}")
-_KEY = re.compile(r"(id):(\d{1,20})|(title):(.+)", re.DOTALL)
+# ASCII digits only ("١٢٣" is not a forum id); leading zeros are dropped, as
+# from a thread URL (generator/readers/rss.py), so "00012" and "12" are one thread.
+_THREAD_ID = re.compile(r"[0-9]{1,20}")
+_KEY = re.compile(r"(id):([0-9]{1,20})|(title):(.+)", re.DOTALL)
 _HTTP_URL = re.compile(r"https?://\S+", re.IGNORECASE)
 # Characters some tools treat as line breaks, and lone surrogates that are
 # not valid UTF-8: always written as \\u escapes.
@@ -311,7 +313,7 @@ def _thread_id(record: dict[str, object]) -> str:
         value = str(value)
     if not isinstance(value, str) or value and not _THREAD_ID.fullmatch(value):
         raise RecordError(f"'id' must be digits or empty, got {_preview(value)}")
-    return value
+    return str(int(value)) if value else ""
 
 
 def _key(record: dict[str, object], thread_id: str, title: str) -> str:
@@ -321,8 +323,10 @@ def _key(record: dict[str, object], thread_id: str, title: str) -> str:
     match = _KEY.fullmatch(key)
     if not match:
         raise RecordError(f"'key' must be 'id:<digits>' or 'title:<title>', got {_preview(key)}")
-    if match.group(1) and thread_id and match.group(2) != thread_id:
-        raise RecordError(f"'key' {key!r} contradicts 'id' {thread_id!r}")
+    if match.group(1):
+        if thread_id and str(int(match.group(2))) != thread_id:
+            raise RecordError(f"'key' {key!r} contradicts 'id' {thread_id!r}")
+        return f"id:{int(match.group(2))}"
     return key
 
 

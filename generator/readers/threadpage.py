@@ -78,7 +78,7 @@ _ROLE = r"(?P<role>DTS Engineer|Apple Staff|Frameworks Engineer)"
 
 # --- line patterns ----------------------------------------------------------
 
-_THREAD_PATH = re.compile(r"/(?:forums/)?thread/(?P<id>\d+)")
+_THREAD_PATH = re.compile(r"/(?:forums/)?thread/(?P<id>[0-9]{1,20})(?![0-9])")
 _MESSAGE_PATH = re.compile(r"/(?:forums/)?message/(?P<id>\d+)")
 _ANSWER_ID = re.compile(r"[?&#]answerId=(?P<id>\d+)")
 _URL_LINE = re.compile(
@@ -241,7 +241,7 @@ def _classify_identity(number: int, raw: str, line: str) -> _Line | None:
     answer = _ANSWER_ID.search(url)
     return _Line(
         number, raw, URL,
-        ref=thread.group("id") if thread else "",
+        ref=str(int(thread.group("id"))) if thread else "",  # "00012" is thread 12, as in a feed
         url=url,
         verb="message" if message and not thread else "thread",
         answer_id=answer.group("id") if answer else "",
