@@ -24,6 +24,7 @@ import math
 import operator
 import re
 import sys
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -367,11 +368,23 @@ def bm25_all(document: Document, stats: CorpusStats, idf: dict[str, float]) -> d
 MAX_QUERY_WORDS = 32
 
 
+# Full-width ASCII (what an East Asian input method types) as ASCII.
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def normalized_query(query: str) -> str:
+    """The query as the pages spell it: NFC (the cleaned pages are; a
+    decomposed "cafe\u0301" found nothing) and full-width letters, digits
+    and punctuation as ASCII ("ＶＰＮ" is "VPN").  worker.js normalizes the
+    same way."""
+    return unicodedata.normalize("NFC", query).translate(_FULL_WIDTH)
+
+
 def query_words(query: str) -> list[str]:
     """The first :data:`MAX_QUERY_WORDS` distinct analysed words of the
     query, in order (identifiers whole only: their parts would match every
     page that says "provider")."""
-    return list(dict.fromkeys(token.lower() for token in tokens(query)))[:MAX_QUERY_WORDS]
+    return list(dict.fromkeys(token.lower() for token in tokens(normalized_query(query))))[:MAX_QUERY_WORDS]
 
 
 def search(documents: Sequence[Document], query: str, limit: int = DEFAULT_LIMIT) -> list[Hit]:

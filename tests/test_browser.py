@@ -152,6 +152,22 @@ def test_offline_navigation_related_links_and_code_highlighting_work(browser, of
     assert home.external == [] and home.errors == [] and thread.external == [] and thread.errors == []
 
 
+def test_a_full_width_query_typed_in_the_search_box_finds_what_ascii_finds(browser, site_url):
+    """worker.js normalizes the query as kb search does (NFC, full-width
+    ASCII as ASCII): an input method's "ＴｕｎｎｅｌＦｌｏｗ" found nothing."""
+    search = BrowserSearch(browser, site_url)
+    try:
+        plain, _ = search.search("TunnelFlow")
+        # Playwright types a non-ASCII character as text, with no keyup, and
+        # Material reads the box on keyup: a last ASCII key stands in for the
+        # key events an input method sends.
+        wide, _ = search.search("ＴｕｎｎｅｌＦｌｏｗ ")
+    finally:
+        search.close()
+    assert plain and wide == plain
+    assert search.errors == []
+
+
 def test_search_result_teasers_do_not_show_the_hidden_search_terms(browser, site_url):
     search = BrowserSearch(browser, site_url)
     try:

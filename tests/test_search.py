@@ -427,3 +427,18 @@ def test_a_fifo_or_link_named_like_a_page_is_skipped_not_waited_on(edited_conten
     worker.join(timeout=30)
     assert not worker.is_alive() and outcome == {"search": 0, "stats": 0}
     assert capsys.readouterr().out.count("20 threads") == 1  # neither the FIFO nor the link counted
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("ＮＥＰａｃｋｅｔＴｕｎｎｅｌＰｒｏｖｉｄｅｒ", "NEPacketTunnelProvider"),
+    ("ＶＰＮ　ｏｎ　ｄｅｍａｎｄ", "VPN on demand"),
+    ("Ｃｏｄｅ＝１", "Code=1"),
+    ("nai\u0308ve packet", "na\u00efve packet"),
+])
+def test_a_full_width_or_decomposed_query_finds_what_its_plain_form_finds(seed_content, typed, meant):
+    """An input method's full-width letters, or an accent typed as its own
+    character, found nothing: the pages are NFC and half-width."""
+    documents = load_documents(seed_content)
+    expected = [hit.slug for hit in search(documents, meant)]
+    assert expected and [hit.slug for hit in search(documents, typed)] == expected
+

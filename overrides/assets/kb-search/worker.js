@@ -99,9 +99,16 @@
 
   /* --- analysis (generator/searchterms.py tokens, search.py query_words) --- */
 
+  /* generator/search.py normalized_query: NFC, full-width ASCII as ASCII. */
+  function normalizedQuery(text) {
+    return text.normalize("NFC").replace(/[\uFF01-\uFF5E\u3000]/g, function (ch) {
+      return ch === "\u3000" ? " " : String.fromCharCode(ch.charCodeAt(0) - 0xFEE0);
+    });
+  }
+
   function queryWords(text) {
     var seen = new Set(), words = [];
-    text.split(separator).forEach(function (token) {
+    normalizedQuery(text).split(separator).forEach(function (token) {
       if (!token) return;
       var word = token.toLowerCase();
       if (!seen.has(word)) { seen.add(word); words.push(word); }
