@@ -34,7 +34,7 @@ from mkdocs.utils.meta import get_data
 
 from generator.searchterms import family_phrases, identifier_forms, is_identifier, tokens
 from generator.taxonomy import Taxonomy, load_taxonomy
-from generator.terminal import terminal_safe
+from generator.terminal import json_terminal_safe, terminal_safe
 from generator.write import read_regular
 
 THREADS_DIR = "threads"
@@ -428,7 +428,10 @@ def format_hits(hits: Sequence[Hit]) -> str:
 
 
 def hits_json(hits: Sequence[Hit]) -> str:
-    return json.dumps([{"slug": hit.slug, "title": hit.title, "score": hit.score} for hit in hits], ensure_ascii=False)
+    """The hits as JSON; the characters terminal_safe escapes are written as
+    JSON's \\u escapes (the same strings to a JSON reader, inert in a terminal)."""
+    text = json.dumps([{"slug": hit.slug, "title": hit.title, "score": hit.score} for hit in hits], ensure_ascii=False)
+    return json_terminal_safe(text)
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
@@ -436,7 +439,18 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("query", nargs="+", metavar="QUERY", help="words, a symbol or an error string")
     parser.add_argument("--json", action="store_true", help='print [{"slug", "title", "score"}]')
     parser.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content/)")
-    parser.add_argument("-n", type=int, default=DEFAULT_LIMIT, metavar="N", help=f"at most N results (default: {DEFAULT_LIMIT})")
+    parser.add_argument("-n", type=_result_count, default=DEFAULT_LIMIT, metavar="N", help=f"at most N results (default: {DEFAULT_LIMIT})")
+
+
+def _result_count(text: str) -> int:
+    """``-n``: 1 or more ("no threads match" for -n 0 said nothing matched)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"N must be 1 or more, got {value}")
+    return value
 
 
 def run(args: argparse.Namespace) -> int:
@@ -446,7 +460,7 @@ def run(args: argparse.Namespace) -> int:
     except (FileNotFoundError, ValueError) as error:
         print(f"kb: error: {terminal_safe(str(error))}", file=sys.stderr)
         return 2
-    hits = search(documents, " ".join(args.query), limit=max(0, args.n))
+    hits = search(documents, " ".join(args.query), limit=args.n)
     print(hits_json(hits) if args.json else format_hits(hits))
     return 0
 

@@ -31,3 +31,9 @@ def terminal_safe(text: str, *, lines: bool = False) -> str:
     escape; with ``lines``, newlines and tabs are kept (a message made of
     several lines, such as MkDocs' own output)."""
     return _UNSAFE.sub(_visible_but_layout if lines else _visible, text)
+
+
+def json_terminal_safe(text: str) -> str:
+    """JSON text with those characters as ``\\uXXXX`` escapes: the same
+    strings to any JSON reader.  (json.dumps already escapes C0 controls.)"""
+    return _UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)

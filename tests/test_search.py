@@ -442,3 +442,22 @@ def test_a_full_width_or_decomposed_query_finds_what_its_plain_form_finds(seed_c
     expected = [hit.slug for hit in search(documents, meant)]
     assert expected and [hit.slug for hit in search(documents, typed)] == expected
 
+
+
+@pytest.mark.parametrize("n", ["0", "-1", "x"])
+def test_a_result_count_below_1_is_a_usage_error_not_no_match(small_content, capsys, n):
+    """-n 0 printed "no threads match" with exit 0."""
+    with pytest.raises(SystemExit) as stopped:
+        kb_main(["search", "--content", str(small_content), "packet", "-n", n])
+    assert stopped.value.code == 2
+    assert "-n" in capsys.readouterr().err
+
+
+def test_json_output_writes_direction_and_c1_characters_as_escapes(edited_content, capsys):
+    page = "---\ntitle: \"NEFilterDataProvider \\u202Eevil\\x9b\"\nslug: bidi-abcdef\n---\nNEFilterDataProvider\n"
+    (edited_content / "threads" / "bidi-abcdef.md").write_text(page, encoding="utf-8")
+    capsys.readouterr()
+    assert kb_main(["search", "--content", str(edited_content), "--json", "-n", "50", "NEFilterDataProvider"]) == 0
+    out = capsys.readouterr().out
+    assert "\u202e" not in out and "\x9b" not in out and "\\u202e" in out
+    assert "NEFilterDataProvider \u202eevil\x9b" in {hit["title"] for hit in json.loads(out)}
