@@ -39,10 +39,10 @@ from generator.readers import read_inputs
 from generator.records import Enriched, Facts, Related, Source, Thread
 from generator.relate import RelateItem, relate_and_group
 from generator.relatestate import RelateCache
-from generator.render import display_title, redirect_pages, render_thread, thread_path
-from generator.search import Document, corpus_stats
+from generator.render import THREADS_DIR, display_title, redirect_pages, render_thread, thread_path
+from generator.search import Document, body_text, corpus_stats, document_from, thread_frontmatter
 from generator.indexstate import IndexCache
-from generator.searchindex import index_from_postings, page_document, score_postings, sorted_documents, write_index
+from generator.searchindex import index_from_postings, page_document, score_postings, sorted_documents, teaser_bodies, write_index
 from generator.siteconfig import SITE_CONFIG, generated_config
 from generator.state import (
     CORPUS,
@@ -56,7 +56,7 @@ from generator.state import (
     slugs_bytes,
 )
 from generator.taxonomy import Taxonomy, load_taxonomy
-from generator.write import WriteError, WriteReport, page_bytes, run_lock, safe_destination, write_files, write_state_files
+from generator.write import WriteError, WriteReport, page_bytes, read_regular, run_lock, safe_destination, write_files, write_state_files
 
 # Warnings that start with this count as skipped threads in the summary, and
 # so do readers' warnings about entries they skipped (which say "skipped").
@@ -409,14 +409,69 @@ def build_corpus(
     return merged, plan, related, by_key
 
 
-def _index(rendered: Sequence[RenderedPage], items: Sequence[Enriched], cache: IndexCache | None) -> dict[str, bytes]:
-    """The search index files of the thread pages (the memo scores only
-    what changed)."""
-    documents = sorted_documents(page.document for page in rendered)
+def _index(
+    rendered: Sequence[RenderedPage], items: Sequence[Enriched], cache: IndexCache | None, on_disk: Sequence[PageOnDisk] = ()
+) -> dict[str, bytes]:
+    """The search index files of the thread pages as the site shows them:
+    the converter's, and in place of (or beside) them the ``on_disk`` pages
+    it did not write (the memo scores only what changed)."""
+    replaced = {page.document.path for page in on_disk}
+    digest_of = {
+        page.document.slug: page.digest
+        for page in rendered
+        if page.document is not None and page.path not in replaced
+    }
+    bodies = teaser_bodies(items)
+    for page in on_disk:  # a slug the converter's pages hold stays theirs
+        if page.document.slug not in digest_of:
+            digest_of[page.document.slug] = page.digest
+            bodies[page.document.slug] = page.body
+    chosen = {page.document.slug: page.document for page in on_disk if digest_of.get(page.document.slug) == page.digest}
+    documents = sorted_documents(
+        [*(page.document for page in rendered if page.document is not None and page.path not in replaced), *chosen.values()]
+    )
     if cache is None:
-        return index_from_postings(documents, items, score_postings(documents, corpus_stats(documents)))
-    digest_of = {page.document.slug: page.digest for page in rendered if page.document is not None}
-    return index_from_postings(documents, items, cache.postings(documents, [digest_of[doc.slug] for doc in documents]))
+        return index_from_postings(documents, bodies, score_postings(documents, corpus_stats(documents)))
+    return index_from_postings(documents, bodies, cache.postings(documents, [digest_of[doc.slug] for doc in documents]))
+
+
+@dataclasses.dataclass(frozen=True)
+class PageOnDisk:
+    """A thread page the converter did not write, as search reads it."""
+
+    document: Document
+    digest: str  # sha256 of the file
+    body: str  # its searchable text, for the result's teaser
+
+
+def pages_not_written(root: Path, protected: Iterable[str], converter_paths: Iterable[str]) -> list[PageOnDisk]:
+    """The thread pages under ``root`` whose file is not the converter's:
+    pages it left alone because they were edited by hand (``protected``),
+    and pages added to the threads folder by hand.  The site shows them, so
+    its search must find them as ``kb search`` does (the same analysis);
+    anything that is not a readable thread page is left out, as there."""
+    taxonomy = load_taxonomy()
+    ours = set(converter_paths)
+    paths = {path for path in protected if path.startswith(f"{THREADS_DIR}/")}
+    try:
+        with os.scandir(root / THREADS_DIR) as entries:
+            paths.update(
+                f"{THREADS_DIR}/{entry.name}" for entry in entries
+                if entry.name.endswith(".md") and entry.name != "index.md" and f"{THREADS_DIR}/{entry.name}" not in ours
+            )
+    except OSError:
+        pass
+    found: list[PageOnDisk] = []
+    for path in sorted(paths):
+        try:
+            data = read_regular(root / path)
+        except OSError:
+            continue  # a folder, a link, a FIFO: never a page
+        page = thread_frontmatter(data.decode("utf-8", errors="replace"))
+        document = None if page is None else document_from(path, page[1], page[0], taxonomy)
+        if document is not None:
+            found.append(PageOnDisk(document, hashlib.sha256(data).hexdigest(), body_text(page[0])))
+    return found
 
 
 def _older_than(thread: Thread, cutoff: str) -> bool:
@@ -511,7 +566,8 @@ def _convert(
         if caches is not None:
             remember_signatures(out, rendered, summary.report, caches.pages)
         timer.lap("write")
-        write_index(out, _index(rendered, items, caches and caches.index), remove_stale=complete)
+        hand_made = pages_not_written(out, summary.report.protected, (path for path, _ in files))
+        write_index(out, _index(rendered, items, caches and caches.index, hand_made), remove_stale=complete)
         timer.lap("index")
         if caches is not None:
             caches.corpus.remember(corpus)

@@ -326,7 +326,12 @@ def index_from_documents(analysed: Iterable[Document | None], items: Sequence[En
     """:func:`index_files` from pages already analysed by :func:`page_document`
     (the pipeline does that where it renders the pages, on every core)."""
     documents = sorted_documents(analysed)
-    return index_from_postings(documents, items, score_postings(documents, corpus_stats(documents)))
+    return index_from_postings(documents, teaser_bodies(items), score_postings(documents, corpus_stats(documents)))
+
+
+def teaser_bodies(items: Iterable[Enriched]) -> dict[str, str]:
+    """What each thread's search result shows the first words of: its question."""
+    return {item.slug: item.thread.body for item in items}
 
 
 def sorted_documents(analysed: Iterable[Document | None]) -> list[Document]:
@@ -355,10 +360,10 @@ def word_score(document: Document, word: str, stats: CorpusStats, length: float)
     return max(1, round(_bm25(document, word, stats, length) * SCORE_SCALE))
 
 
-def index_from_postings(documents: Sequence[Document], items: Sequence[Enriched], encoded: Mapping[str, str]) -> dict[str, bytes]:
+def index_from_postings(documents: Sequence[Document], bodies: Mapping[str, str], encoded: Mapping[str, str]) -> dict[str, bytes]:
     """The index files of documents in slug order, from their words'
-    encoded postings (:func:`score_postings`)."""
-    bodies = {item.slug: item.thread.body for item in items}
+    encoded postings (:func:`score_postings`); ``bodies`` (slug -> text)
+    give each result's teaser."""
     files: dict[str, bytes] = {}
     keys = shard_keys({word: len(text) + len(word) + 6 for word, text in encoded.items()})
     key_set = set(keys)

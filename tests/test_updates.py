@@ -232,3 +232,44 @@ def test_a_folder_at_the_slug_maps_place_stops_the_run(tmp_path, capsys):
     slugs_file.mkdir()
     assert _convert(str(SEED), "--out", str(out), "--as-of", SEED_DATE) == 2
     assert "not a regular file" in capsys.readouterr().err
+
+
+def _index_files(out: Path) -> dict[str, bytes]:
+    from generator.searchindex import INDEX_DIR
+
+    return {path.name: path.read_bytes() for path in (out / INDEX_DIR).iterdir()}
+
+
+@pytest.mark.parametrize("cached", [True, False])
+def test_the_site_search_finds_pages_edited_or_added_by_hand_as_kb_search_does(tmp_path, cached):
+    """The site shows a page edited by hand (the converter leaves it alone)
+    and a page added to threads/; its search index held neither: the old
+    title, and no word of the new page."""
+    from generator.search import load_documents, search
+    from generator.searchindex import search_files
+
+    out = tmp_path / "content"
+    assert _convert(str(SEED), "--out", str(out), "--as-of", SEED_DATE) == 0
+    edited = sorted((out / "threads").glob("*-*.md"))[0]
+    text = edited.read_text(encoding="utf-8")
+    title = get_data(text)[1]["title"]
+    edited.write_text(text.replace(f"title: {title}", "title: Zebracorn handbook", 1) if f"title: {title}" in text
+                      else text.replace("title: ", "title: Zebracorn handbook ", 1), encoding="utf-8")
+    (out / "threads" / "my-notes.md").write_text("---\ntitle: Quokka notes\nslug: my-notes\n---\nquokka platypus\n", encoding="utf-8")
+    # Claims a converter page's slug: that page keeps it, in both searches.
+    taken = get_data(sorted((out / "threads").glob("*-*.md"))[1].read_text(encoding="utf-8"))[1]["slug"]
+    (out / "threads" / "impostor.md").write_text(f"---\ntitle: Impostor\nslug: {taken}\n---\nimpostor\n", encoding="utf-8")
+    args = [str(SEED), "--out", str(out), "--as-of", SEED_DATE] + ([] if cached else ["--no-cache"])
+    assert _convert(*args) == 0
+    files = _index_files(out)
+    assert [title for _, title, _ in search_files(files, "zebracorn")] == ["Zebracorn handbook"]
+    assert [(location, title) for location, title, _ in search_files(files, "quokka")] == [("threads/my-notes.html", "Quokka notes")]
+    assert search_files(files, "impostor") == []
+    assert {hit.title for hit in search(load_documents(out), "zebracorn")} == {"Zebracorn handbook"}
+    # A rerun with nothing changed leaves the index as it is.
+    assert _convert(*args) == 0
+    assert _index_files(out) == files
+    # Removing the added page takes it out of the index again.
+    (out / "threads" / "my-notes.md").unlink()
+    assert _convert(*args) == 0
+    assert search_files(_index_files(out), "quokka") == []
