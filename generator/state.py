@@ -8,7 +8,8 @@
 * ``slugs.json`` — identity key -> published slug.  A page path never changes
   once published, even when a later scrape brings the thread's numeric id or a
   corrected title; when two published threads turn out to be one, the loser's
-  path becomes a redirect page to the winner.
+  path becomes a redirect page to the winner, on this run and every later
+  one (the map keeps ``"moved:<old slug>": <new slug>``).
 
 Both live beside the pages they describe, so they are committed with
 ``content/`` and travel with it.
@@ -213,7 +214,27 @@ def plan_slugs(groups: list[tuple[str, tuple[str, ...], str]], published: dict[s
     for primary, keys, _title in groups:
         for key in keys:
             updated[key] = slugs[primary]
-    # A slug that some current thread owns is never a redirect.
+    # Every redirect ever made is kept as "moved:<old slug>" -> new slug: the
+    # merged thread's record keeps only the winner's key, so from the next
+    # run on nothing else would say where the old path went (its page was
+    # removed as stale, and the published URL gave 404).
+    moved = {key[len(MOVED):]: slug for key, slug in published.items() if key.startswith(MOVED)}
+    moved.update(redirects)
+    updated.update((MOVED + old, new) for old, new in moved.items())
+    # A slug that some current thread owns is never a redirect; a chain of
+    # moves leads to where the thread lives now (render drops a redirect to
+    # a thread no longer here).
     live = set(slugs.values())
-    redirects = {old: new for old, new in redirects.items() if old not in live}
-    return SlugPlan(slugs, updated, redirects)
+    return SlugPlan(slugs, updated, {old: _moved_to(old, moved, live) for old in moved if old not in live})
+
+
+#: The slug map's prefix for a published slug that moved (the rest is a slug).
+MOVED = "moved:"
+
+
+def _moved_to(old: str, moved: Mapping[str, str], live: set[str]) -> str:
+    target, seen = moved[old], {old}
+    while target not in live and target in moved and target not in seen:
+        seen.add(target)
+        target = moved[target]
+    return target

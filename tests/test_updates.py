@@ -113,6 +113,17 @@ def test_two_published_threads_found_to_be_one_leave_a_redirect(tmp_path):
     assert len(moved) == 1  # ...as a page pointing to the surviving one
     target = get_data(moved[0].read_text(encoding="utf-8"))[1]["moved_to"]
     assert (out / "threads" / f"{target}.md").is_file()
+    # Every later run keeps the old path: the merged record keeps only the
+    # winner's key, and the redirect page used to be removed as stale.
+    redirect = moved[0].read_bytes()
+    for _ in range(2):
+        assert _convert(str(later), "--out", str(out)) == 0
+        assert {p.name for p in (out / "threads").glob("*.md")} == before
+        assert moved[0].read_bytes() == redirect
+    other = tmp_path / "c.jsonl"
+    other.write_text('{"title": "Something else entirely"}\n', encoding="utf-8")
+    assert _convert(str(other), "--out", str(out), "--as-of", SEED_DATE) == 0
+    assert moved[0].read_bytes() == redirect
 
 
 def test_prune_drops_old_threads_and_their_pages(tmp_path):
