@@ -284,3 +284,22 @@ def test_the_site_search_finds_pages_edited_or_added_by_hand_as_kb_search_does(t
     (out / "threads" / "my-notes.md").unlink()
     assert _convert(*args) == 0
     assert search_files(_index_files(out), "quokka") == []
+
+
+def test_the_redirect_page_of_a_moved_thread_shows_no_empty_thread_header(tmp_path):
+    """It showed "replies", "boosts" and "views" with no number."""
+    from tests.sitebuild import build
+
+    out = tmp_path / "content"
+    first = tmp_path / "a.jsonl"
+    first.write_text('{"title": "DNS proxy stops"}\n{"id": "800002", "title": "DNS proxy stops after update"}\n', encoding="utf-8")
+    assert _convert(str(first), "--out", str(out), "--as-of", SEED_DATE) == 0
+    later = tmp_path / "b.jsonl"
+    later.write_text('{"id": "800002", "title": "DNS proxy stops"}\n', encoding="utf-8")
+    assert _convert(str(later), "--out", str(out)) == 0
+    result = build(out, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    pages = {p.name: p.read_text(encoding="utf-8") for p in (tmp_path / "site" / "threads").glob("*.html")}
+    moved = [html for html in pages.values() if "This thread now lives at" in html]
+    assert len(moved) == 1 and "kb-thread-meta" not in moved[0]
+    assert sum("kb-thread-meta" in html for html in pages.values()) == 1  # the thread's own page keeps it
