@@ -13,7 +13,7 @@ from typing import Callable, Sequence
 from generator.escape import escape_inline, link_text, safe_url
 from generator.records import Enriched, PageDoc
 from generator.answers import is_apple
-from generator.site_pages import ThreadRows, all_threads_pages, home_page, listing_pages, thread_table
+from generator.site_pages import ThreadRows, all_threads_pages, home_page, listing_pages
 from generator.taxonomy import Taxonomy, load_taxonomy
 
 API_DIR = "apis"
@@ -97,20 +97,14 @@ def unclassified_pages(items: Sequence[Enriched], rows: ThreadRows) -> list[Page
 
 
 def answer_pages(items: Sequence[Enriched], taxonomy: Taxonomy, rows: ThreadRows) -> list[PageDoc]:
-    """Accepted / Answered by Apple / Unanswered, each grouped by API family."""
+    """Accepted / Answered by Apple / Unanswered: each a list like the
+    others, newest first with each thread's families, in pages of
+    PAGE_SIZE (grouped by family, one page listed a thread once per family:
+    2,250 rows, 459 KB, at 8,000 threads)."""
     pages = []
     for key, title, belongs, intro in ANSWER_LISTS:
         members = [item for item in items if belongs(item, rows.status(item))]
-        parts = [f"# {title}", intro, f"{len(members)} threads."]
-        groups = [(family.name, [m for m in members if family.id in m.facts.apis]) for family in taxonomy.families]
-        groups.append(("Unclassified", [m for m in members if not m.facts.apis]))
-        for name, group in groups:
-            if group:
-                parts += [f"## {escape_inline(name)}", thread_table(group, rows, ANSWERS_DIR)]
-        if not members:
-            parts.append("No thread in the knowledge base is in this list yet.")
-        meta = {"title": title, "search": {"exclude": True}}
-        pages.append(PageDoc(f"{ANSWERS_DIR}/{key}.md", meta, "\n\n".join(parts) + "\n"))
+        pages.extend(listing_pages(f"{ANSWERS_DIR}/{key}.md", title, [intro], members, rows))
     return pages
 
 

@@ -135,6 +135,11 @@ def _pager(path: str, number: int, count: int) -> str:
     return " · ".join(links)
 
 
+def threads_count(count: int) -> str:
+    """"1 thread", "2 threads" (a list of one said "1 threads")."""
+    return f"{count:,} thread" + ("" if count == 1 else "s")
+
+
 def listing_pages(path: str, title: str, intro: Sequence[str], items: Sequence[Enriched], rows: ThreadRows) -> list[PageDoc]:
     """A titled list of threads with their API families, newest first, cut
     into pages of PAGE_SIZE."""
@@ -147,7 +152,7 @@ def listing_pages(path: str, title: str, intro: Sequence[str], items: Sequence[E
         if not ordered:
             parts.append("No thread in the knowledge base is filed here yet.")
         else:
-            parts.append(f"{len(ordered)} threads, newest activity first.")
+            parts.append(f"{threads_count(len(ordered))}, newest activity first.")
             if len(chunks) > 1:
                 parts.append(_pager(path, number, len(chunks)))
             parts.append(thread_table(chunk, rows, from_dir, with_families=True))
@@ -171,7 +176,7 @@ def home_page(items: Sequence[Enriched], matrix: str, forums: Sequence[str], row
         (
             "A searchable knowledge base of Apple Developer Forums threads for engineers "
             "who build VPN, content-filter, proxy and DNS apps with Network Extension. "
-            f"It holds **{len(items)} threads** from {forum_list}."
+            f"It holds **{threads_count(len(items))}** from {forum_list}."
         ),
         "## How to use it",
         "\n".join(
