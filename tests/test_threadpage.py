@@ -362,3 +362,16 @@ def test_title_question_and_accepted_answer_survive_losing_the_page_tail(name):
     (cut,) = parse_thread_pages("\n".join(lines[:end]), scraped_on=SCRAPED_ON)
     assert (cut.title, cut.body) == (full.title, full.body)
     assert [post.body for post in accepted(cut)] == [answer.body]
+
+
+def test_a_page_saved_without_its_stats_line_counts_its_replies_and_dates_it_by_the_newest():
+    """It read as 0 replies and no activity, and sorted below threads years older."""
+    text = (
+        "https://developer.apple.com/forums/thread/815001\n\n"
+        "NEVPNManager saveToPreferences fails\n\nsaveToPreferences returns code 1.\n\nAsked by vpnnovice.\n\n"
+        "Posted by DTS Engineer\nFeb 1, 2026\n\nCode 1 means the configuration is invalid.\n\n"
+        "Posted by vpnnovice\nFeb 3, 2026\n\nThat was it, thanks.\n"
+    )
+    (thread,) = parse_thread_pages(text, scraped_on="2026-03-16")
+    assert len(thread.posts) == 2
+    assert (thread.replies, thread.last_active) == (2, "2026-02-03")

@@ -723,7 +723,13 @@ def _finish(page: _Page) -> Thread:
         page.note(page.title_line, "page has no question text")
     posts = _resolve_accepted(page)
     _warn_if_cut(page, posts)
-    activity = page.stats.get("activity", "") or page.latest
+    # A page saved without its stats line still shows its replies and their
+    # dates: the thread has at least those replies, and was last active when
+    # the newest of them (or the question) was posted -- not "0 replies,
+    # never", which sorted it below threads years older.
+    activity = page.stats.get("activity", "") or page.latest or _newest_date(
+        [page.question.date, *(post.date for post in posts)], page.scraped_on
+    )
     return Thread(
         key=f"id:{page.thread_id}" if page.thread_id else f"title:{page.title}",
         title=page.title,
@@ -731,7 +737,7 @@ def _finish(page: _Page) -> Thread:
         forum=page.tags[0] if page.tags else "",
         url=page.url,
         thread_id=page.thread_id,
-        replies=_count(page, "replies"),
+        replies=max(_count(page, "replies"), sum(1 for post in posts if not post.is_comment)),
         boosts=_count(page, "boosts"),
         views=_count(page, "views"),
         activity=activity,
@@ -744,6 +750,12 @@ def _finish(page: _Page) -> Thread:
         locked=page.locked,
         source=Source(page.source, page.title_line),
     )
+
+
+def _newest_date(labels: list[str], scraped_on: str) -> str:
+    """The label of the latest of ``labels`` that resolves to a date, or ""."""
+    dated = [(resolved, label) for label in labels if label and (resolved := _resolve_date(label, scraped_on))]
+    return max(dated)[1] if dated else ""
 
 
 def _resolve_accepted(page: _Page) -> list[Post]:
