@@ -69,6 +69,31 @@ def family_pages(taxonomy: Taxonomy, rows: ThreadRows, shelves: _Shelves) -> lis
     return pages
 
 
+def cell_file(family_id: str, platform_id: str) -> str:
+    """The list behind one count of the home page's API x platform table."""
+    return f"{API_DIR}/{family_id}/{platform_id.lower()}.md"
+
+
+def cell_pages(taxonomy: Taxonomy, rows: ThreadRows, shelves: _Shelves) -> list[PageDoc]:
+    """One list per non-empty cell of the home page's table: the threads of
+    that family on that platform (the count linked to the whole platform's
+    list, which held every family's threads)."""
+    pages = []
+    for family in taxonomy.families:
+        members = shelves.apis.get(family.id, [])
+        for platform in taxonomy.platforms:
+            cell = [item for item in members if platform.id in item.facts.platforms]
+            if not cell:
+                continue
+            path = cell_file(family.id, platform.id)
+            intro = [
+                f"Threads about [{link_text(family.name)}](../{family.id}.md) "
+                f"on [{escape_inline(platform.name)}](../../{platform_file(platform.id)})."
+            ]
+            pages.extend(listing_pages(path, f"{family.name} on {platform.name}", intro, cell, rows))
+    return pages
+
+
 def platform_pages(taxonomy: Taxonomy, rows: ThreadRows, shelves: _Shelves) -> list[PageDoc]:
     pages = []
     for platform in taxonomy.platforms:
@@ -121,7 +146,7 @@ def matrix(items: Sequence[Enriched], taxonomy: Taxonomy, shelves: _Shelves) -> 
         cells = [f"[{link_text(family.name)}]({API_DIR}/{family.id}.md)"]
         for platform in platforms:
             count = sum(1 for item in members if platform in item.facts.platforms)
-            cells.append(f"[{count}]({platform_file(platform)})" if count else "·")
+            cells.append(f"[{count}]({cell_file(family.id, platform)})" if count else "·")
         cells.append(f"[{len(members)}]({API_DIR}/{family.id}.md)")
         rows.append("| " + " | ".join(cells) + " |")
     unclassified = sum(1 for item in items if not item.facts.apis)
@@ -140,6 +165,7 @@ def browse_pages(items: Sequence[Enriched], taxonomy: Taxonomy | None = None) ->
         home_page(items, matrix(items, taxonomy, shelves), forums, rows),
         *all_threads_pages(items, rows),
         *family_pages(taxonomy, rows, shelves),
+        *cell_pages(taxonomy, rows, shelves),
         *platform_pages(taxonomy, rows, shelves),
         *topic_pages(taxonomy, rows, shelves),
         *unclassified_pages(items, rows),

@@ -61,7 +61,13 @@ def test_home_matrix_counts_link_to_lists(content):
     home = (content / "index.md").read_text(encoding="utf-8")
     assert "| API | iOS | iPadOS | macOS | tvOS | visionOS | watchOS | All |" in home
     row = next(line for line in home.splitlines() if line.startswith("| [Content filter provider]"))
-    assert "(platforms/macos.md)" in row and "(apis/content-filter.md)" in row
+    assert "(apis/content-filter.md)" in row
+    # Each count links to a list of exactly those threads (it linked to the
+    # whole platform's list, which held every family's threads).
+    cells = re.findall(r"\[(\d+)\]\((apis/content-filter/[a-z]+\.md)\)", row)
+    assert cells and ("apis/content-filter/macos.md" in dict((path, n) for n, path in cells))
+    for count, path in cells:
+        assert len(_linked_threads(content / path)) == int(count), path
 
 
 def test_sidebar_nav_lists_shelves_not_threads(content):
