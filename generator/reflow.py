@@ -73,6 +73,9 @@ _C_TOKEN = re.compile(
     re.S | re.X,
 )
 _LINE_COMMENT = re.compile(r"(\s*)(//[^\n]*)")
+# In flattened code: "//" and the plain words after it (a word followed by
+# code punctuation, as in "session.cancel()", is code again).
+_FLAT_COMMENT = re.compile(r"(\s*)(//(?:[ \t]+[A-Za-z][A-Za-z0-9'’-]*[.,:;!?]?)+)(?=\s|$)")
 
 # Swift words after which an expression has not ended.
 _SWIFT_OPEN_WORDS = frozenset(
@@ -97,20 +100,21 @@ _IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*|\d[\w.]*|@?\".*")
 def _c_tokens(code: str) -> list[tuple[str, bool]]:
     """``(token, preceded_by_whitespace)`` for C-family code.
 
-    ``//`` comments only exist when the code kept its line breaks; in a
-    flattened body a ``//`` comment would swallow the rest of the code, so
-    there the slashes stay ordinary characters.
+    A ``//`` comment runs to the end of its line when the code kept its line
+    breaks.  In a flattened body it would swallow the rest of the code, so
+    there it holds only the plain words after it ("// clean up the session
+    before stopping", up to "session.cancel()"); each word used to become a
+    line of its own.
     """
     multiline = "\n" in code
     tokens: list[tuple[str, bool]] = []
     position = 0
     while position < len(code):
-        if multiline:
-            comment = _LINE_COMMENT.match(code, position)
-            if comment:
-                tokens.append((comment.group(2), bool(comment.group(1)) or position == 0))
-                position = comment.end()
-                continue
+        comment = (_LINE_COMMENT if multiline else _FLAT_COMMENT).match(code, position)
+        if comment:
+            tokens.append((comment.group(2), bool(comment.group(1)) or position == 0))
+            position = comment.end()
+            continue
         match = _C_TOKEN.match(code, position)
         if match is None:  # only trailing whitespace is left
             break

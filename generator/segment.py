@@ -179,7 +179,8 @@ _SWIFT_CONTINUE = re.compile(
 
 def _swift_extent(text: str, start: int) -> int:
     """End of the Swift code that starts at ``start``: through every balanced
-    top-level block, as long as another declaration follows."""
+    top-level block, as long as another declaration follows.  A block that
+    never closes (a snippet cut short) ends where a sentence plainly starts."""
     depth = 0
     for j, ch in _brackets(text, start):
         depth += 1 if ch in "([{" else -1
@@ -187,7 +188,26 @@ def _swift_extent(text: str, start: int) -> int:
             if depth < 0 or not _SWIFT_CONTINUE.match(text, j + 1):
                 return j + 1
             depth = 0
-    return len(text)
+    return _sentence_start(text, start, len(text))
+
+
+# A sentence: a capitalised word, then at least three plain lower-case words.
+_SENTENCE = re.compile(r"(?<![\w.])(?:[A-Z][a-z]+|I)(?:\s+[a-z][a-z'’]*){3}(?![\w(.:=])")
+
+
+def _sentence_start(text: str, start: int, limit: int) -> int:
+    """Where plain prose starts after unclosed code begun at ``start``
+    ("… return .allow() Thanks for any help with this"); ``limit`` if never.
+    Code rarely holds four plain words in a row, except in a ``//`` comment,
+    so a sentence within eight words after one is taken as the comment."""
+    for match in _SENTENCE.finditer(text, start, limit):
+        before = text[max(start, match.start() - 200) : match.start()].split()[-8:]
+        if "//" in before or any(word.startswith("//") for word in before):
+            continue
+        if before and before[-1].endswith((":", "=", ",")):
+            continue  # a value or an argument list going on
+        return match.start()
+    return limit
 
 
 def _swift_spans(text: str) -> Iterator[_Span]:

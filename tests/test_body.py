@@ -305,3 +305,33 @@ def test_prose_of_one_command_name_over_and_over_renders_at_once(word):
 def test_a_command_with_arguments_before_its_first_flag_is_still_inline_code():
     rendered = render_body("Run xcrun notarytool submit MyApp.zip --keychain-profile notary and wait.")
     assert "`xcrun notarytool submit MyApp.zip --keychain-profile notary`" in rendered
+
+
+def test_swift_that_never_closes_ends_where_a_sentence_starts():
+    """A snippet cut short swallowed the rest of the question, one word a line."""
+    rendered = render_body(
+        "Here is the code: class Provider: NEFilterDataProvider { override func handleNewFlow(_ flow: NEFilterFlow) "
+        "-> NEFilterNewFlowVerdict { return .allow() Thanks for any help with this problem, I have been stuck for days."
+    )
+    code, _, prose = rendered.partition("```\n\n")
+    assert code.startswith("Here is the code:\n\n```swift\nclass Provider: NEFilterDataProvider {")
+    assert "return .allow()" in code and "Thanks" not in code
+    assert prose.startswith("Thanks for any help with this problem, I have been stuck for days.")
+
+
+def test_a_comment_in_swift_that_never_closes_stays_in_the_code():
+    rendered = render_body(
+        "class Provider: NEFilterDataProvider { override func stopFilter() { // Clean up the state before the stop state.reset()"
+    )
+    assert rendered.startswith("```swift\n") and "\n        // Clean up the state before the stop\n        state.reset()" in rendered
+    assert "\n\nClean up" not in rendered
+
+
+def test_a_comment_in_flattened_swift_is_one_line_and_the_code_after_it_is_code():
+    """Each word of the comment became a line of its own."""
+    rendered = render_body(
+        "override func stopTunnel(with reason: NEProviderStopReason, completionHandler: @escaping () -> Void) "
+        "{ // clean up the session before stopping session.cancel() completionHandler() } After this it stays alive."
+    )
+    assert "{\n    // clean up the session before stopping\n    session.cancel()\n    completionHandler()\n}\n```" in rendered
+    assert rendered.endswith("After this it stays alive.\n")
