@@ -56,7 +56,17 @@ from generator.state import (
     slugs_bytes,
 )
 from generator.taxonomy import Taxonomy, load_taxonomy
-from generator.write import WriteError, WriteReport, page_bytes, read_regular, run_lock, safe_destination, write_files, write_state_files
+from generator.write import (
+    WriteError,
+    WriteReport,
+    page_bytes,
+    read_regular,
+    remove_leftover_temporaries,
+    run_lock,
+    safe_destination,
+    write_files,
+    write_state_files,
+)
 
 # Warnings that start with this count as skipped threads in the summary, and
 # so do readers' warnings about entries they skipped (which say "skipped").
@@ -524,6 +534,9 @@ def _convert(
     summary.files, summary.entries = len(files), len(threads)
     read_problems = bool(summary.warnings)
     with run_lock(out):
+        # A run killed mid-write (kill -9) leaves its temporaries; this run
+        # would write the same files, so they go first.
+        remove_leftover_temporaries(out)
         previous = load_corpus(out)
         published = load_slugs(out)
         timer.lap("read")

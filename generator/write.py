@@ -30,7 +30,7 @@ import re
 import stat
 import tempfile
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping
+from typing import Callable, Iterable, Iterator, Mapping
 
 from generator.frontmatter import dump_frontmatter
 from generator.records import PageDoc
@@ -197,7 +197,38 @@ def run_lock(root: Path) -> Iterator[None]:
 
 def generated_pages(root: Path) -> Iterator[str]:
     """Relative POSIX paths of the regular ``*.md`` files under root, in
-    path order (state folder excluded).  Symlinks are neither followed nor
+    path order (see :func:`_content_files` for what is not looked at)."""
+    yield from _content_files(root, lambda name: name.endswith(".md"))
+
+
+# tempfile.mkstemp's names for write_temporary: ".<file name>.<8 characters>.tmp".
+_TEMPORARY = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
+
+
+def leftover_temporaries(root: Path) -> list[str]:
+    """Temporaries a run killed mid-write left beside the pages (a finished
+    or interrupted run removes its own; ``kill -9`` gives it no chance)."""
+    return list(_content_files(root, _TEMPORARY.fullmatch))
+
+
+def remove_leftover_temporaries(root: Path) -> int:
+    """Remove them, and those of the state files, under the run lock (no
+    other run is writing); how many."""
+    removed = 0
+    state = root / STATE_DIR
+    for folder, relative in [*((root, r) for r in leftover_temporaries(root)), *((state, r) for r in leftover_temporaries(state))]:
+        with contextlib.suppress(FileNotFoundError):
+            (folder / relative).unlink()
+            removed += 1
+    return removed
+
+
+def _content_files(root: Path, wanted: Callable[[str], object]) -> Iterator[str]:
+    """Relative POSIX paths of the regular files under root whose name is
+    ``wanted``, in path order.  Not looked at: the state folder, and any
+    folder below root that holds a state folder of its own -- another
+    knowledge base, or a copy of one, whose pages are not this one's (all
+    of them were removed as stale).  Symlinks are neither followed nor
     listed, and a folder, FIFO or device named like a page is not a page:
     reading one would fail or block the run.  One ``os.scandir`` per folder
     (its entries know their type without a ``stat``): at 10,000 pages a
@@ -212,12 +243,14 @@ def generated_pages(root: Path) -> Iterator[str]:
                 listed = list(entries)
         except OSError:  # unreadable or gone: nothing of ours to find there
             continue
+        if parts and any(entry.name == STATE_DIR and entry.is_dir(follow_symlinks=False) for entry in listed):
+            continue  # a knowledge base of its own
         for entry in listed:
             try:
                 if entry.is_dir(follow_symlinks=False):
                     if parts or entry.name != STATE_DIR:
                         pending.append((entry.path, (*parts, entry.name)))
-                elif entry.name.endswith(".md") and entry.is_file(follow_symlinks=False):
+                elif wanted(entry.name) and entry.is_file(follow_symlinks=False):
                     found.append((*parts, entry.name))
             except OSError:
                 continue

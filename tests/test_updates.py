@@ -303,3 +303,36 @@ def test_the_redirect_page_of_a_moved_thread_shows_no_empty_thread_header(tmp_pa
     moved = [html for html in pages.values() if "This thread now lives at" in html]
     assert len(moved) == 1 and "kb-thread-meta" not in moved[0]
     assert sum("kb-thread-meta" in html for html in pages.values()) == 1  # the thread's own page keeps it
+
+
+def test_a_knowledge_base_inside_the_content_folder_keeps_its_pages(tmp_path):
+    """A second knowledge base (or a copy of one) below --out lost every page:
+    they carry the converter's marker, so they were removed as stale."""
+    out = tmp_path / "content"
+    inner = out / "network-extension"
+    assert _convert(str(SEED), "--out", str(inner), "--as-of", SEED_DATE) == 0
+    before = _tree(inner)
+    other = tmp_path / "other.jsonl"
+    other.write_text('{"title": "Packet tunnel stops after sleep"}\n', encoding="utf-8")
+    assert _convert(str(other), "--out", str(out), "--as-of", SEED_DATE) == 0
+    assert _tree(inner) == before
+
+
+def test_temporaries_a_killed_run_left_are_removed_by_the_next(tmp_path):
+    """kill -9 between writing the temporaries and moving them into place
+    left thousands of .<page>.<random>.tmp files that no run removed."""
+    out = tmp_path / "content"
+    assert _convert(str(SEED), "--out", str(out), "--as-of", SEED_DATE) == 0
+    planted = [
+        out / "threads" / ".some-thread-abcdef.md.k3j_9x2a.tmp",
+        out / "assets" / "kb-search" / "index" / ".t6170.js.abcdefgh.tmp",
+        out / ".forum-kb" / ".corpus.jsonl.zz9_8y7x.tmp",
+        out / ".forum-kb" / "cache" / ".pages.jsonl.a1b2c3d4.tmp",
+    ]
+    for path in planted:
+        path.write_bytes(b"half a page")
+    mine = out / "threads" / "notes.tmp"
+    mine.write_text("my notes", encoding="utf-8")
+    assert _convert(str(SEED), "--out", str(out), "--as-of", SEED_DATE) == 0
+    assert not any(path.exists() for path in planted)
+    assert mine.read_text(encoding="utf-8") == "my notes"
