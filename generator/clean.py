@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from typing import Callable
 
 import ftfy
 
@@ -91,13 +92,30 @@ def _fix(text: str) -> str:
 
 def clean_line(text: str) -> str:
     """A one-line field: normalised, whitespace collapsed, trimmed."""
-    return _SPACES.sub(" ", _fix(text).replace("\t", " ")).strip()
+    return _settled(text, lambda fixed: _SPACES.sub(" ", fixed.replace("\t", " ")).strip())
 
 
 def clean_body(text: str) -> str:
     """A multi-line field: normalised, lines right-trimmed, blank runs folded."""
-    lines = [line.rstrip() for line in _fix(text).split("\n")]
-    return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip("\n")
+    return _settled(text, lambda fixed: _BLANK_RUNS.sub("\n\n", "\n".join(line.rstrip() for line in fixed.split("\n"))).strip("\n"))
+
+
+def _settled(text: str, tidy: Callable[[str], str]) -> str:
+    """``tidy(_fix(text))`` again until it stops changing: tidying can unblock
+    a repair ftfy passed over ("proxy\xa0Ã©chec": once the no-break space is
+    a space, "Ã©" is seen as the mojibake of "é"), and a text cleaned twice
+    must read as it did once (the converter remembers cleaned threads; a
+    warm run kept "Ã©chec" where a cold one wrote "échec")."""
+    cleaned = tidy(_fix(text))
+    for _ in range(_MAX_PASSES):
+        again = tidy(_fix(cleaned))
+        if again == cleaned:
+            break
+        cleaned = again
+    return cleaned
+
+
+_MAX_PASSES = 4
 
 
 def identity_title(title: str) -> str:

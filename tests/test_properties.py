@@ -198,6 +198,8 @@ thread_records = st.builds(
 @example([Thread(key="title:a", title="a", author="\x8d\u00c2\u00a1")])
 @example([Thread(key="title:", title="", author="\u00c2\x1f\u00a1")])  # removed by ftfy itself
 @example([Thread(key="title:a", title="e\u200b\u0301", body="caf\u00e9\x9f\u00c3\u00a9")])
+# Collapsing the no-break space let ftfy see "Ã©" as "é" only on a second cleaning.
+@example([Thread(key="title:a", title="DNS proxy\u00a0\u00c3\u00a9chec", author="x\u00a0\u00c3\u00a9")])
 def test_cleaning_is_idempotent_and_merged_clean_threads_are_clean(threads):
     """What generator.pipeline.remember_clean relies on: a cleaned thread,
     and a thread merged from cleaned threads, clean to themselves."""
