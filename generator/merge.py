@@ -18,7 +18,7 @@ each record, whatever the input order:
 from __future__ import annotations
 
 import dataclasses
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from generator.cache import same_digest
 from generator.records import Thread
@@ -52,7 +52,7 @@ def _negated(text: str) -> tuple[int, ...]:
     return tuple(-ord(ch) for ch in text) + (1,)
 
 
-def _group(threads: Iterable[Thread]) -> list[list[Thread]]:
+def _group(threads: Iterable[Thread], known_ids: Mapping[str, str] | None = None) -> list[list[Thread]]:
     by_id: dict[str, list[Thread]] = {}
     by_title: dict[str, list[Thread]] = {}
     for thread in threads:
@@ -69,6 +69,9 @@ def _group(threads: Iterable[Thread]) -> list[list[Thread]]:
     groups = {f"id:{thread_id}": records for thread_id, records in by_id.items()}
     for key, records in by_title.items():
         target = id_for_title.get(records[0].title)
+        if target is None and known_ids:
+            target = known_ids.get(key)
+            target = target if target in by_id else None
         if target is not None:
             groups[f"id:{target}"].extend(records)
         else:
@@ -135,6 +138,10 @@ def _merge_alike(records: list[Thread]) -> MergedThread:
     return MergedThread(merged, tuple(sorted({winner.key, key})), len(records))
 
 
-def merge_threads(threads: Iterable[Thread]) -> list[MergedThread]:
-    """Merge duplicates; the result is sorted by key, independent of input order."""
-    return [merge_group(group) for group in _group(threads)]
+def merge_threads(threads: Iterable[Thread], known_ids: Mapping[str, str] | None = None) -> list[MergedThread]:
+    """Merge duplicates; the result is sorted by key, independent of input
+    order.  ``known_ids`` (title key -> thread id, from the slug map: see
+    :func:`generator.state.known_thread_ids`) joins a title-only record to
+    the thread it was merged into before, even after that thread's title
+    changed (it came back as a second thread)."""
+    return [merge_group(group) for group in _group(threads, known_ids)]

@@ -51,6 +51,7 @@ from generator.state import (
     SlugPlan,
     corpus_bytes,
     load_corpus,
+    known_thread_ids,
     load_slugs,
     plan_slugs,
     slugs_bytes,
@@ -407,7 +408,8 @@ def build_corpus(
     key to its :func:`record_digest` (empty without ``caches``, which are
     what digests are for)."""
     digested: dict[str, list[tuple[Thread, str]]] = {}
-    merged = [m for m in merge_threads(prepare_remembered(threads, caches and caches.clean, digested)) if keep(m.thread)]
+    remembered = prepare_remembered(threads, caches and caches.clean, digested)
+    merged = [m for m in merge_threads(remembered, known_thread_ids(published)) if keep(m.thread)]
     digests = remember_clean(merged, caches.clean, digested) if caches is not None else None
     plan = plan_slugs([(m.thread.key, m.keys, m.thread.title) for m in merged], published)
     lap("clean+merge")

@@ -228,6 +228,14 @@ def plan_slugs(groups: list[tuple[str, tuple[str, ...], str]], published: dict[s
     return SlugPlan(slugs, updated, {old: _moved_to(old, moved, live) for old in moved if old not in live})
 
 
+def known_thread_ids(published: Mapping[str, str]) -> dict[str, str]:
+    """Title key -> thread id, for every title key the slug map publishes
+    under the same slug as an ``id:`` key: records once merged into that
+    thread."""
+    ids = {slug: key[3:] for key, slug in sorted(published.items()) if key.startswith("id:")}
+    return {key: ids[slug] for key, slug in published.items() if key.startswith("title:") and slug in ids}
+
+
 #: The slug map's prefix for a published slug that moved (the rest is a slug).
 MOVED = "moved:"
 

@@ -336,3 +336,18 @@ def test_temporaries_a_killed_run_left_are_removed_by_the_next(tmp_path):
     assert _convert(str(SEED), "--out", str(out), "--as-of", SEED_DATE) == 0
     assert not any(path.exists() for path in planted)
     assert mine.read_text(encoding="utf-8") == "my notes"
+
+
+def test_a_title_only_record_joins_the_thread_it_was_merged_into_after_a_retitle(tmp_path):
+    """The slug map knew the title record belonged to thread 5; once thread 5
+    was retitled, the same listing again made a second, duplicate thread."""
+    out = tmp_path / "content"
+    listing, first, second = (tmp_path / name for name in ("listing.jsonl", "export1.jsonl", "export2.jsonl"))
+    listing.write_text('{"title": "Alpha question about NEFilterDataProvider", "counts": {"replies": 1, "views": 10}}\n', encoding="utf-8")
+    first.write_text('{"id": "5", "title": "Alpha question about NEFilterDataProvider", "counts": {"replies": 2, "views": 20}}\n', encoding="utf-8")
+    second.write_text('{"id": "5", "title": "Alpha question about NEFilterDataProvider (solved)", "counts": {"replies": 3, "views": 30}}\n', encoding="utf-8")
+    for scrape in (listing, first, second, listing):
+        assert _convert(str(scrape), "--out", str(out), "--as-of", SEED_DATE) == 0
+    assert len(list((out / "threads").glob("*-*.md"))) == 1
+    (record,) = [json.loads(line) for line in (out / ".forum-kb" / "corpus.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert (record["key"], record["title"], record["counts"]["replies"]) == ("id:5", "Alpha question about NEFilterDataProvider (solved)", 3)
