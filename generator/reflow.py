@@ -73,9 +73,16 @@ _C_TOKEN = re.compile(
     re.S | re.X,
 )
 _LINE_COMMENT = re.compile(r"(\s*)(//[^\n]*)")
-# In flattened code: "//" and the plain words after it (a word followed by
-# code punctuation, as in "session.cancel()", is code again).
-_FLAT_COMMENT = re.compile(r"(\s*)(//(?:[ \t]+[A-Za-z][A-Za-z0-9'’-]*[.,:;!?]?)+)(?=\s|$)")
+# In flattened code: "//" and the plain words after it; a word followed by
+# code punctuation ("session.cancel()") or a statement's keyword ("return",
+# "let") is code again.
+_STATEMENT_WORDS = (
+    "let|var|return|if|guard|else|for|while|switch|case|default|do|try|await|throw|defer|break|continue"
+    "|func|self|super|import|class|struct|enum|extension|protocol|init|deinit|nil|true|false|NSLog|print"
+)
+_FLAT_COMMENT = re.compile(
+    r"(\s*)(//(?:[ \t]+(?!(?:" + _STATEMENT_WORDS + r")\b)[A-Za-z][A-Za-z0-9'’-]*[.,:;!?]?)+)(?=\s|$)"
+)
 
 # Swift words after which an expression has not ended.
 _SWIFT_OPEN_WORDS = frozenset(

@@ -177,18 +177,24 @@ _SWIFT_CONTINUE = re.compile(
 )
 
 
-def _swift_extent(text: str, start: int) -> int:
+def _swift_extent(text: str, start: int, bounded: bool = False) -> tuple[int, bool]:
     """End of the Swift code that starts at ``start``: through every balanced
-    top-level block, as long as another declaration follows.  A block that
-    never closes (a snippet cut short) ends where a sentence plainly starts."""
+    top-level block, as long as another declaration follows; and whether it
+    closed.  A block that never closes (a snippet cut short) ends where a
+    sentence plainly starts.  ``bounded``: a block of this text already
+    never closed, so the brackets are followed only up to the next sentence
+    (else every later anchor scanned to the end again: quadratic)."""
+    limit = _sentence_start(text, start, len(text)) if bounded else len(text)
     depth = 0
     for j, ch in _brackets(text, start):
+        if j >= limit:
+            return limit, False
         depth += 1 if ch in "([{" else -1
         if depth <= 0 and ch == "}":
             if depth < 0 or not _SWIFT_CONTINUE.match(text, j + 1):
-                return j + 1
+                return j + 1, True
             depth = 0
-    return _sentence_start(text, start, len(text))
+    return (limit if bounded else _sentence_start(text, start, len(text))), False
 
 
 # A sentence: a capitalised word, then at least three plain lower-case words.
@@ -214,9 +220,11 @@ def _swift_spans(text: str) -> Iterator[_Span]:
     # Anchors inside an extent already found are skipped: they could not win
     # the overlap anyway, and rescanning them would be quadratic.
     covered = 0
+    unclosed = False
     for match in _SWIFT_ANCHOR.finditer(text):
         if match.start() >= covered:
-            covered = _swift_extent(text, match.start())
+            covered, closed = _swift_extent(text, match.start(), bounded=unclosed)
+            unclosed = unclosed or not closed
             yield _Span(match.start(), covered, "swift")
     covered = 0
     for match in _SWIFT_CALL.finditer(text):
