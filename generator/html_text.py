@@ -290,6 +290,8 @@ class _TextParser(HTMLParser):
 
 # A closed comment, a "<...>" run that could be a tag, or a "<" that cannot start one.
 _LT_TOKEN = re.compile(r"<!--.*?-->|<[^<>]*>|<", re.DOTALL)
+# After the last "-->": a "<!--" is a token of its own (no comment can close).
+_LT_TOKEN_NO_CLOSE = re.compile(r"<!--|<[^<>]*>|<")
 # What ends a marked section ("<![CDATA[ ... ]]>") for html.parser.
 _SECTION_END = re.compile(r"\]\s*>")
 
@@ -304,23 +306,21 @@ def _escape_stray_lt(html: str) -> str:
     Such a ``<`` is text for html.parser anyway; the one case that changes
     is a quoted attribute value containing ``<``, which forum HTML writes as
     ``&lt;``.  After the last ``-->`` (or ``]>``) no comment (or marked
-    section) can close, so there each opening is text too.
+    section) can close, so there each opening is text too.  Each ``<`` is
+    judged as one token, in one pass: escaping the openings first turned
+    the stray ``<`` before one into the start of a "tag" html.parser dropped.
     """
-    html = _text_after_last(html, html.rfind("-->") + 3, "<!--")
-    last_section_end = max((m.end() for m in _SECTION_END.finditer(html)), default=0)
-    html = _text_after_last(html, last_section_end, "<![")
-    return _LT_TOKEN.sub(_stray_lt, html)
+    last_close = html.rfind("-->")
+    comments_end = last_close + 3 if last_close >= 0 else 0
+    sections_end = max((m.end() for m in _SECTION_END.finditer(html)), default=0)
 
+    def token(match: re.Match[str]) -> str:
+        text = match.group(0)
+        if text == "<" or text == "<!--" or (text.startswith("<![") and match.start() >= sections_end):
+            return "&lt;" + text[1:]
+        return text
 
-def _text_after_last(html: str, cut: int, opening: str) -> str:
-    """``opening`` made text (``&lt;``) wherever it starts at or after ``cut``."""
-    cut = max(cut, 0)
-    tail = html[cut:]
-    return html if opening not in tail else html[:cut] + tail.replace(opening, "&lt;" + opening[1:])
-
-
-def _stray_lt(match: re.Match[str]) -> str:
-    return "&lt;" if match.group(0) == "<" else match.group(0)
+    return _LT_TOKEN.sub(token, html[:comments_end]) + _LT_TOKEN_NO_CLOSE.sub(token, html[comments_end:])
 
 
 def _is_blank(line: str) -> bool:

@@ -133,6 +133,13 @@ def test_comments_and_sections_nothing_closes_stay_linear_and_are_text(fragment)
     assert text == source
 
 
+@pytest.mark.parametrize("source", ["use a<b <!-- note > c", "x <i <![CDATA[ y > z", "<!<!-- x > y", "<!-- secret > words"])
+def test_a_stray_lt_before_an_unclosed_opening_stays_text(source) -> None:
+    """Escaping the openings first made the stray "<" before one start a
+    "tag" that html.parser dropped, with the words in it."""
+    assert html_to_text(source) == source
+
+
 def test_closed_comments_and_sections_are_still_dropped() -> None:
     assert html_to_text("a<!-- note -->b<!--c") == "ab<!--c"
     assert html_to_text("x<![CDATA[y]]>z<![w") == "xz<![w"
