@@ -201,8 +201,10 @@ def generated_pages(root: Path) -> Iterator[str]:
     yield from _content_files(root, lambda name: name.endswith(".md"))
 
 
-# tempfile.mkstemp's names for write_temporary: ".<file name>.<8 characters>.tmp".
-_TEMPORARY = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
+# tempfile.mkstemp's names for write_temporary: ".<file name>.<8 characters>.tmp",
+# for the kinds of file the converter writes (a ".backup.20240101.tmp" of
+# someone's is not one).
+_TEMPORARY = re.compile(r"\..+\.(?:md|js|json|jsonl|yml)\.[a-z0-9_]{8}\.tmp")
 
 
 def leftover_temporaries(root: Path) -> list[str]:

@@ -331,11 +331,12 @@ def test_temporaries_a_killed_run_left_are_removed_by_the_next(tmp_path):
     ]
     for path in planted:
         path.write_bytes(b"half a page")
-    mine = out / "threads" / "notes.tmp"
-    mine.write_text("my notes", encoding="utf-8")
+    mine = [out / "threads" / "notes.tmp", out / "threads" / ".backup.20240101.tmp"]
+    for path in mine:
+        path.write_text("my notes", encoding="utf-8")
     assert _convert(str(SEED), "--out", str(out), "--as-of", SEED_DATE) == 0
     assert not any(path.exists() for path in planted)
-    assert mine.read_text(encoding="utf-8") == "my notes"
+    assert all(path.read_text(encoding="utf-8") == "my notes" for path in mine)
 
 
 def test_a_title_only_record_joins_the_thread_it_was_merged_into_after_a_retitle(tmp_path):
