@@ -181,8 +181,8 @@ def thread_frontmatter(markdown: str) -> tuple[str, dict] | None:
         body, meta = get_data(markdown)
     except Exception:  # a page MkDocs itself could not read is skipped, not fatal
         return None
-    if not isinstance(meta, dict) or not isinstance(meta.get("slug"), str):
-        return None
+    if not isinstance(meta, dict) or not isinstance(meta.get("slug"), str) or "moved_to" in meta:
+        return None  # a redirect page is not a thread (its thread's page is)
     return body, meta
 
 
@@ -377,7 +377,7 @@ def normalized_query(query: str) -> str:
     decomposed "cafe\u0301" found nothing) and full-width letters, digits
     and punctuation as ASCII ("ＶＰＮ" is "VPN").  worker.js normalizes the
     same way."""
-    return unicodedata.normalize("NFC", query).translate(_FULL_WIDTH)
+    return unicodedata.normalize("NFC", query.translate(_FULL_WIDTH))
 
 
 def query_words(query: str) -> list[str]:

@@ -434,6 +434,7 @@ def test_a_fifo_or_link_named_like_a_page_is_skipped_not_waited_on(edited_conten
     ("ＶＰＮ　ｏｎ　ｄｅｍａｎｄ", "VPN on demand"),
     ("Ｃｏｄｅ＝１", "Code=1"),
     ("nai\u0308ve packet", "na\u00efve packet"),
+    ("ｃａｆｅ\u0301 ＶＰＮ", "caf\u00e9 VPN"),
 ])
 def test_a_full_width_or_decomposed_query_finds_what_its_plain_form_finds(seed_content, typed, meant):
     """An input method's full-width letters, or an accent typed as its own
@@ -461,3 +462,16 @@ def test_json_output_writes_direction_and_c1_characters_as_escapes(edited_conten
     out = capsys.readouterr().out
     assert "\u202e" not in out and "\x9b" not in out and "\\u202e" in out
     assert "NEFilterDataProvider \u202eevil\x9b" in {hit["title"] for hit in json.loads(out)}
+
+
+def test_a_redirect_page_is_not_a_thread_for_kb_search_or_kb_stats(edited_content, capsys):
+    """A moved thread's old path stays for good; it is not a second thread."""
+    (edited_content / "threads" / "old-abcdef.md").write_text(
+        "---\ntitle: 'Moved: NEFilterDataProvider stops'\nslug: old-abcdef\nmoved_to: new-abcdef\n---\n"
+        "# Moved: NEFilterDataProvider stops\n\nThis thread now lives at [x](new-abcdef.md).\n",
+        encoding="utf-8",
+    )
+    assert "old-abcdef" not in {doc.slug for doc in load_documents(edited_content)}
+    capsys.readouterr()
+    assert kb_main(["stats", str(edited_content)]) == 0
+    assert capsys.readouterr().out.startswith("20 threads")

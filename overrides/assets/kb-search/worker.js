@@ -101,9 +101,9 @@
 
   /* generator/search.py normalized_query: NFC, full-width ASCII as ASCII. */
   function normalizedQuery(text) {
-    return text.normalize("NFC").replace(/[\uFF01-\uFF5E\u3000]/g, function (ch) {
+    return text.replace(/[\uFF01-\uFF5E\u3000]/g, function (ch) {
       return ch === "\u3000" ? " " : String.fromCharCode(ch.charCodeAt(0) - 0xFEE0);
-    });
+    }).normalize("NFC");
   }
 
   function queryWords(text) {
