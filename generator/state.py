@@ -181,6 +181,11 @@ def load_slugs(root: Path) -> dict[str, str]:
     if wrong is not None:
         shown = json.dumps(data[wrong][:80])
         raise InputError(path, 0, f"the slug map gives {json.dumps(wrong[:80])} the slug {shown}, which no page can have; restore it from git")
+    # Ids are read as ASCII without leading zeros (generator/readers/jsonl.py);
+    # a map written before knows "id:00012" for the thread now read as id:12.
+    for key, slug in list(data.items()):
+        if key.startswith("id:") and key[3:].isdecimal() and len(key) <= 23:
+            data.setdefault(f"id:{int(key[3:])}", slug)
     return data
 
 

@@ -136,17 +136,36 @@ def test_an_integer_id_is_accepted_and_gives_the_key(tmp_path: Path) -> None:
     assert (thread.key, thread.thread_id, thread.views) == ("id:812345", "812345", 7)
 
 
-def test_ids_are_ascii_digits_and_leading_zeros_name_the_same_thread(tmp_path: Path) -> None:
-    """"00012" and "12" were two threads with two pages; "١٢٣" was an id."""
+def test_ids_are_read_as_ascii_and_leading_zeros_name_the_same_thread(tmp_path: Path) -> None:
+    """"00012" and "12" were two threads with two pages, and "١٢" a third."""
     path = write_lines(
         tmp_path,
         '{"id": "00012", "title": "t"}',
         '{"key": "id:0012", "title": "t"}',
-        '{"id": "\u0661\u0662\u0663", "title": "u"}',
+        '{"id": "\u0661\u0662", "title": "u"}',
+        '{"id": "12a", "title": "v"}',
     )
     threads, warnings = read(path)
-    assert [(t.key, t.thread_id) for t in threads] == [("id:12", "12"), ("id:12", "")]
+    assert [(t.key, t.thread_id) for t in threads] == [("id:12", "12"), ("id:12", ""), ("id:12", "12")]
     assert len(warnings) == 1 and "'id' must be digits or empty" in warnings[0]
+
+
+def test_a_slug_map_written_with_leading_zeros_keeps_the_published_path(tmp_path: Path) -> None:
+    """A knowledge base converted before ids were read without leading zeros
+    published thread 00012 under a slug of its own: the thread, now read as
+    id 12, keeps it."""
+    from generator.cli import main
+
+    out = tmp_path / "content"
+    scrape = write_lines(tmp_path, '{"id": "12", "title": "Tunnel drops"}')
+    assert main(["convert", str(scrape), "--out", str(out), "-q"]) == 0
+    slugs = out / ".forum-kb" / "slugs.json"
+    published = json.loads(slugs.read_text(encoding="utf-8"))
+    published.pop("id:12")
+    slugs.write_text(json.dumps({"id:00012": "tunnel-drops-0a0b0c", **published}), encoding="utf-8")
+    assert main(["convert", str(scrape), "--out", str(out), "-q"]) == 0
+    assert json.loads(slugs.read_text(encoding="utf-8"))["id:12"] == "tunnel-drops-0a0b0c"
+    assert (out / "threads" / "tunnel-drops-0a0b0c.md").is_file()
 
 
 def test_bom_crlf_and_blank_lines_are_tolerated(tmp_path: Path) -> None:

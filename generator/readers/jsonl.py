@@ -82,10 +82,11 @@ __all__ = [
 SCHEMA_VERSION = 1
 MAX_LINE_BYTES = 32 * 1024 * 1024
 
-# ASCII digits only ("١٢٣" is not a forum id); leading zeros are dropped, as
-# from a thread URL (generator/readers/rss.py), so "00012" and "12" are one thread.
-_THREAD_ID = re.compile(r"[0-9]{1,20}")
-_KEY = re.compile(r"(id):([0-9]{1,20})|(title):(.+)", re.DOTALL)
+# Digits, written as ASCII with leading zeros dropped, as from a thread URL
+# (generator/readers/rss.py): "00012" and "12" are one thread, and so are
+# "١٢" and "12" (a knowledge base may already hold either).
+_THREAD_ID = re.compile(r"\d{1,20}")
+_KEY = re.compile(r"(id):(\d{1,20})|(title):(.+)", re.DOTALL)
 _HTTP_URL = re.compile(r"https?://\S+", re.IGNORECASE)
 # Characters some tools treat as line breaks, and lone surrogates that are
 # not valid UTF-8: always written as \\u escapes.

@@ -75,7 +75,7 @@ MAX_DEPTH = 64
 
 FORUM_BASE = "https://developer.apple.com/"
 _FORUM_HOSTS = frozenset({"developer.apple.com", "forums.developer.apple.com"})
-_THREAD_PATH = re.compile(r"^(?:/forums)?/thread/0*([0-9]{1,15})(?:/|$)")
+_THREAD_PATH = re.compile(r"^(?:/forums)?/thread/0*(\d{1,15})(?:/|$)")
 
 _ATOM = "http://www.w3.org/2005/Atom"
 _DC = "http://purl.org/dc/elements/1.1/"

@@ -78,7 +78,7 @@ _ROLE = r"(?P<role>DTS Engineer|Apple Staff|Frameworks Engineer)"
 
 # --- line patterns ----------------------------------------------------------
 
-_THREAD_PATH = re.compile(r"/(?:forums/)?thread/(?P<id>[0-9]{1,20})(?![0-9])")
+_THREAD_PATH = re.compile(r"/(?:forums/)?thread/(?P<id>\d{1,20})(?!\d)")
 _MESSAGE_PATH = re.compile(r"/(?:forums/)?message/(?P<id>\d+)")
 _ANSWER_ID = re.compile(r"[?&#]answerId=(?P<id>\d+)")
 _URL_LINE = re.compile(
