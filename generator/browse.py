@@ -46,10 +46,15 @@ class _Shelves:
         self.apis: dict[str, list[Enriched]] = {}
         self.platforms: dict[str, list[Enriched]] = {}
         self.topics: dict[str, list[Enriched]] = {}
+        # (family, platform) -> items: one cell of the home page's table.
+        self.cells: dict[tuple[str, str], list[Enriched]] = {}
         for item in items:
             for shelf, ids in ((self.apis, item.facts.apis), (self.platforms, item.facts.platforms), (self.topics, item.facts.topics)):
                 for value in dict.fromkeys(ids):  # an id listed twice files the item once
                     shelf.setdefault(value, []).append(item)
+            for family in dict.fromkeys(item.facts.apis):
+                for platform in dict.fromkeys(item.facts.platforms):
+                    self.cells.setdefault((family, platform), []).append(item)
 
 
 def family_pages(taxonomy: Taxonomy, rows: ThreadRows, shelves: _Shelves) -> list[PageDoc]:
@@ -80,9 +85,8 @@ def cell_pages(taxonomy: Taxonomy, rows: ThreadRows, shelves: _Shelves) -> list[
     list, which held every family's threads)."""
     pages = []
     for family in taxonomy.families:
-        members = shelves.apis.get(family.id, [])
         for platform in taxonomy.platforms:
-            cell = [item for item in members if platform.id in item.facts.platforms]
+            cell = shelves.cells.get((family.id, platform.id))
             if not cell:
                 continue
             path = cell_file(family.id, platform.id)
@@ -145,7 +149,7 @@ def matrix(items: Sequence[Enriched], taxonomy: Taxonomy, shelves: _Shelves) -> 
             continue
         cells = [f"[{link_text(family.name)}]({API_DIR}/{family.id}.md)"]
         for platform in platforms:
-            count = sum(1 for item in members if platform in item.facts.platforms)
+            count = len(shelves.cells.get((family.id, platform), ()))
             cells.append(f"[{count}]({cell_file(family.id, platform)})" if count else "·")
         cells.append(f"[{len(members)}]({API_DIR}/{family.id}.md)")
         rows.append("| " + " | ".join(cells) + " |")

@@ -58,6 +58,7 @@ from generator.state import (
 )
 from generator.taxonomy import Taxonomy, load_taxonomy
 from generator.write import (
+    STATE_DIR,
     WriteError,
     WriteReport,
     page_bytes,
@@ -428,20 +429,16 @@ def _index(
     the converter's, and in place of (or beside) them the ``on_disk`` pages
     it did not write (the memo scores only what changed)."""
     replaced = {page.document.path for page in on_disk}
-    digest_of = {
-        page.document.slug: page.digest
-        for page in rendered
-        if page.document is not None and page.path not in replaced
-    }
-    bodies = teaser_bodies(items)
+    ours = [page for page in rendered if page.document is not None and page.path not in replaced]
+    taken = {page.document.slug for page in ours}
+    theirs: list[PageOnDisk] = []
     for page in on_disk:  # a slug the converter's pages hold stays theirs
-        if page.document.slug not in digest_of:
-            digest_of[page.document.slug] = page.digest
-            bodies[page.document.slug] = page.body
-    chosen = {page.document.slug: page.document for page in on_disk if digest_of.get(page.document.slug) == page.digest}
-    documents = sorted_documents(
-        [*(page.document for page in rendered if page.document is not None and page.path not in replaced), *chosen.values()]
-    )
+        if page.document.slug not in taken:
+            taken.add(page.document.slug)
+            theirs.append(page)
+    documents = sorted_documents(page.document for page in [*ours, *theirs])
+    digest_of = {page.document.slug: page.digest for page in [*ours, *theirs]}
+    bodies = teaser_bodies(items) | {page.document.slug: page.body for page in theirs}
     if cache is None:
         return index_from_postings(documents, bodies, score_postings(documents, corpus_stats(documents)))
     return index_from_postings(documents, bodies, cache.postings(documents, [digest_of[doc.slug] for doc in documents]))
@@ -536,9 +533,9 @@ def _convert(
     summary.files, summary.entries = len(files), len(threads)
     read_problems = bool(summary.warnings)
     with run_lock(out):
-        # A run killed mid-write (kill -9) leaves its temporaries; this run
-        # would write the same files, so they go first.
-        remove_leftover_temporaries(out)
+        # A run killed mid-write (kill -9) leaves its temporaries: those of
+        # the state files go here, those of the pages in write_files' walk.
+        remove_leftover_temporaries(out / STATE_DIR)
         previous = load_corpus(out)
         published = load_slugs(out)
         timer.lap("read")

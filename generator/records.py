@@ -32,6 +32,25 @@ class Source:
 #: shorthand "3.3k" is read through one) or as a number in the site's script;
 #: a 400-digit count became float infinity and stopped the run.
 MAX_COUNT = 10**15
+_SCALES = {"": 1, "k": 1_000, "m": 1_000_000}
+
+
+def shown_count(number: str, unit: str = "") -> int | None:
+    """The count a page shows as ``number`` (digits, commas, maybe a decimal
+    point) and ``unit`` ("", "k" or "m", any case): ``("3.3", "k")`` ->
+    3300; None when it is over :data:`MAX_COUNT`.  The digits are measured
+    before ``float`` reads them: 400 of them are float infinity."""
+    digits = number.replace(",", "")
+    if len(digits.partition(".")[0]) > len(str(MAX_COUNT)):
+        return None
+    value = float(digits) * _SCALES[unit.lower()]
+    return int(round(value)) if value <= MAX_COUNT else None
+
+
+def canonical_thread_id(digits: str) -> str:
+    """A forum thread id as the knowledge base writes it: ASCII, without
+    leading zeros ("00012" and "١٢" are thread 12), whichever reader found it."""
+    return str(int(digits))
 
 
 @dataclass(frozen=True)

@@ -186,6 +186,16 @@ def thread_frontmatter(markdown: str) -> tuple[str, dict] | None:
     return body, meta
 
 
+def read_page(path: Path) -> str | None:
+    """The text of a page file (undecodable bytes replaced), or None for one
+    not read: a FIFO named like a page (it would block for ever), a link, a
+    file far larger than any page the converter writes, an unreadable one."""
+    try:
+        return read_regular(path).decode("utf-8", errors="replace")
+    except OSError:
+        return None
+
+
 def make_document(path: str, markdown: str, taxonomy: Taxonomy) -> Document | None:
     """Analyse one page's text; ``None`` when it is not a thread page."""
     page = thread_frontmatter(markdown)
@@ -228,13 +238,8 @@ def load_documents(content: Path, taxonomy: Taxonomy | None = None) -> list[Docu
         raise FileNotFoundError(f"no thread pages in {folder}; run `kb convert` first or pass --content")
     documents = []
     for path in paths:
-        try:
-            # Not read: a FIFO named like a page (it would block for ever),
-            # a link, or a file far larger than any page the converter writes.
-            text = read_regular(path).decode("utf-8", errors="replace")
-        except OSError:
-            continue
-        document = make_document(path.as_posix(), text, taxonomy)
+        text = read_page(path)
+        document = None if text is None else make_document(path.as_posix(), text, taxonomy)
         if document is not None:
             documents.append(document)
     return sorted(documents, key=lambda document: document.slug)

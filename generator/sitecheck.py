@@ -207,13 +207,13 @@ def check_site(site_dir: Path) -> list[str]:
     links: list[str] = []
     # os.walk does not follow links: a link in the site is itself the problem
     # (a web server may follow it out of the site).
+    # (os.walk lists a link to a folder among the folders.)
     for folder, folders, names in os.walk(site_dir):
-        folders.sort()
-        for name in sorted([*folders, *names]):
+        for is_file, name in [*((False, name) for name in folders), *((True, name) for name in names)]:
             path = Path(folder, name)
             if path.is_symlink():
                 links.append(f"{path.relative_to(site_dir).as_posix()}: a link in the built site (it may lead out of it)")
-            elif name in names and path.is_file():
+            elif is_file and path.is_file():
                 files.append((site_dir, path))
     files.sort(key=lambda job: job[1])
     return sorted(links) + [problem for problems in fork_map(_check_one, files) for problem in problems]

@@ -29,7 +29,7 @@ from typing import Mapping, Sequence
 from generator.cache import CACHE_DIR, MemoFile, Signature, all_counts, file_signature, same_digest
 from generator.readers.errors import InputError
 from generator.readers.jsonl import read_jsonl, record_line, thread_to_record
-from generator.records import Thread
+from generator.records import Thread, canonical_thread_id
 from generator.slugs import SLUG_PATTERN, assign_slugs
 from generator.write import STATE_DIR
 
@@ -185,7 +185,7 @@ def load_slugs(root: Path) -> dict[str, str]:
     # a map written before knows "id:00012" for the thread now read as id:12.
     for key, slug in list(data.items()):
         if key.startswith("id:") and key[3:].isdecimal() and len(key) <= 23:
-            data.setdefault(f"id:{int(key[3:])}", slug)
+            data.setdefault(f"id:{canonical_thread_id(key[3:])}", slug)
     return data
 
 

@@ -7,11 +7,10 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.terminal import terminal_safe
-from generator.write import read_regular
 from generator.readers.errors import InputError
 from generator.render import THREADS_DIR
-from generator.search import thread_frontmatter
+from generator.search import read_page, thread_frontmatter
+from generator.terminal import terminal_safe
 
 FIELDS = ("apis", "platforms", "topics")
 
@@ -45,13 +44,8 @@ def _thread_meta(page: Path) -> dict | None:
     """The frontmatter of a thread page, or None for anything else: the
     folder's index, a folder or FIFO named like a page, a page without
     frontmatter naming a slug (the pages kb search counts, no others)."""
-    if page.name == "index.md":
-        return None
-    try:
-        text = read_regular(page).decode("utf-8", errors="replace")
-    except OSError:
-        return None
-    read = thread_frontmatter(text)
+    text = None if page.name == "index.md" else read_page(page)
+    read = None if text is None else thread_frontmatter(text)
     return None if read is None else read[1]
 
 

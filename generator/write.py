@@ -195,30 +195,19 @@ def run_lock(root: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def generated_pages(root: Path) -> Iterator[str]:
-    """Relative POSIX paths of the regular ``*.md`` files under root, in
-    path order (see :func:`_content_files` for what is not looked at)."""
-    yield from _content_files(root, lambda name: name.endswith(".md"))
-
-
 # tempfile.mkstemp's names for write_temporary: ".<file name>.<8 characters>.tmp",
 # for the kinds of file the converter writes (a ".backup.20240101.tmp" of
 # someone's is not one).
 _TEMPORARY = re.compile(r"\..+\.(?:md|js|json|jsonl|yml)\.[a-z0-9_]{8}\.tmp")
 
 
-def leftover_temporaries(root: Path) -> list[str]:
-    """Temporaries a run killed mid-write left beside the pages (a finished
-    or interrupted run removes its own; ``kill -9`` gives it no chance)."""
-    return list(_content_files(root, _TEMPORARY.fullmatch))
-
-
-def remove_leftover_temporaries(root: Path) -> int:
-    """Remove them, and those of the state files, under the run lock (no
-    other run is writing); how many."""
+def remove_leftover_temporaries(folder: Path) -> int:
+    """Remove the temporaries a run killed mid-write (``kill -9`` gives it no
+    chance to) left under ``folder``; how many.  Only under the run lock: no
+    other run is writing.  (:func:`write_files` does the same for the pages'
+    folders in the walk it makes anyway.)"""
     removed = 0
-    state = root / STATE_DIR
-    for folder, relative in [*((root, r) for r in leftover_temporaries(root)), *((state, r) for r in leftover_temporaries(state))]:
+    for relative in _content_files(folder, _TEMPORARY.fullmatch):
         with contextlib.suppress(FileNotFoundError):
             (folder / relative).unlink()
             removed += 1
@@ -327,19 +316,27 @@ def write_files(
         pending.append((destination, data))
         report.written.append(path)
     _atomic_write_all(pending)
-    if remove_stale:
-        for relative in generated_pages(root):
-            if relative in wanted:
-                continue
-            path = root / relative
-            try:
-                owned = ownership(read_regular(path)) == "owned"
-            except OSError:  # unreadable, or no longer a plain file: not ours to remove
-                continue
-            if owned:
-                path.unlink()
-                report.removed.append(relative)
+    # One walk of the content folder: temporaries a killed run left beside
+    # the pages go every run, stale pages only when asked.
+    for relative in _content_files(root, _page_or_temporary):
+        path = root / relative
+        if _TEMPORARY.fullmatch(path.name):
+            path.unlink(missing_ok=True)
+            continue
+        if not remove_stale or relative in wanted:
+            continue
+        try:
+            owned = ownership(read_regular(path)) == "owned"
+        except OSError:  # unreadable, or no longer a plain file: not ours to remove
+            continue
+        if owned:
+            path.unlink()
+            report.removed.append(relative)
     return report
+
+
+def _page_or_temporary(name: str) -> bool:
+    return name.endswith(".md") or _TEMPORARY.fullmatch(name) is not None
 
 
 def write_state_file(root: Path, name: str, data: bytes, *, durable: bool = True) -> bool:

@@ -66,7 +66,7 @@ from pathlib import Path
 from typing import IO, Iterable, Iterator
 
 from generator.readers.errors import InputError, Warn, ignore_warning
-from generator.records import MAX_COUNT, Post, Source, Thread
+from generator.records import MAX_COUNT, Post, Source, Thread, canonical_thread_id
 
 __all__ = [
     "MAX_LINE_BYTES",
@@ -314,7 +314,7 @@ def _thread_id(record: dict[str, object]) -> str:
         value = str(value)
     if not isinstance(value, str) or value and not _THREAD_ID.fullmatch(value):
         raise RecordError(f"'id' must be digits or empty, got {_preview(value)}")
-    return str(int(value)) if value else ""
+    return canonical_thread_id(value) if value else ""
 
 
 def _key(record: dict[str, object], thread_id: str, title: str) -> str:
@@ -325,9 +325,9 @@ def _key(record: dict[str, object], thread_id: str, title: str) -> str:
     if not match:
         raise RecordError(f"'key' must be 'id:<digits>' or 'title:<title>', got {_preview(key)}")
     if match.group(1):
-        if thread_id and str(int(match.group(2))) != thread_id:
-            raise RecordError(f"'key' {key!r} contradicts 'id' {thread_id!r}")
-        return f"id:{int(match.group(2))}"
+        key = f"id:{canonical_thread_id(match.group(2))}"
+        if thread_id and key != f"id:{thread_id}":
+            raise RecordError(f"'key' {match.group(0)!r} contradicts 'id' {thread_id!r}")
     return key
 
 

@@ -31,7 +31,7 @@ from typing import Iterator, Sequence
 from generator.dates import is_activity_label
 from generator.readers.errors import InputError, Warn, ignore_warning
 from generator.readers.textfile import read_text_lines
-from generator.records import MAX_COUNT, Source, Thread
+from generator.records import Source, Thread, shown_count
 
 COLUMNS = ("Post", "Replies", "Boosts", "Views", "Activity")
 # A listing sorted by creation date shows "Created" where "Activity" stands.
@@ -64,7 +64,7 @@ class Counts:
 
 def parse_count(text: str) -> int | None:
     """``"3.3k"`` -> 3300, ``"1,234"`` -> 1234, ``"—"`` -> 0; None if not a
-    count, or one over :data:`MAX_COUNT`."""
+    count, or one over :data:`generator.records.MAX_COUNT`."""
     text = text.strip()
     if len(text) <= 15 and text.isascii() and text.isdigit():
         return int(text)  # the common case; as exact as the float path below at this length
@@ -73,11 +73,7 @@ def parse_count(text: str) -> int | None:
         return None
     if match["num"] is None:
         return 0
-    digits = match["num"].replace(",", "")
-    if len(digits.partition(".")[0]) > len(str(MAX_COUNT)):
-        return None  # float() of 400 digits is infinity
-    value = float(digits) * {"k": 1_000, "m": 1_000_000}.get((match["unit"] or "").lower(), 1)
-    return int(round(value)) if value <= MAX_COUNT else None
+    return shown_count(match["num"], match["unit"] or "")
 
 
 def looks_like(head: str) -> bool:

@@ -66,7 +66,7 @@ from xml.parsers import expat
 
 from generator.html_text import html_to_text
 from generator.readers.errors import InputError, Warn, ignore_warning
-from generator.records import Source, Thread
+from generator.records import Source, Thread, canonical_thread_id
 
 __all__ = ["MAX_DEPTH", "MAX_FEED_BYTES", "canonical_url", "looks_like", "read_feed", "thread_id_from_url"]
 
@@ -531,7 +531,7 @@ def thread_id_from_url(url: str) -> str:
     if parts.scheme.lower() not in ("http", "https") or (parts.hostname or "") not in _FORUM_HOSTS:
         return ""
     match = _THREAD_PATH.match(parts.path)
-    return str(int(match.group(1))) if match else ""
+    return canonical_thread_id(match.group(1)) if match else ""
 
 
 def canonical_url(thread_id: str) -> str:

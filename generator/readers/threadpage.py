@@ -68,7 +68,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from generator.readers.errors import InputError, Warn, ignore_warning
-from generator.records import MAX_COUNT, Post, Source, Thread
+from generator.records import Post, Source, Thread, canonical_thread_id, shown_count
 from generator.signatures import strip_signature
 
 
@@ -241,7 +241,7 @@ def _classify_identity(number: int, raw: str, line: str) -> _Line | None:
     answer = _ANSWER_ID.search(url)
     return _Line(
         number, raw, URL,
-        ref=str(int(thread.group("id"))) if thread else "",  # "00012" is thread 12, as in a feed
+        ref=canonical_thread_id(thread.group("id")) if thread else "",
         url=url,
         verb="message" if message and not thread else "thread",
         answer_id=answer.group("id") if answer else "",
@@ -934,14 +934,12 @@ def _count(page: _Page, name: str, quiet: bool = False) -> int:
         if not quiet:
             page.note(page.title_line, f"unreadable {name} count {value!r}; used 0")
         return 0
-    digits = match.group("n").replace(",", "")
-    scale = {"": 1, "k": 1_000, "m": 1_000_000}[match.group("unit").lower()]
-    # Digits first: float() of 400 of them is infinity.
-    if len(digits.partition(".")[0]) > len(str(MAX_COUNT)) or float(digits) * scale > MAX_COUNT:
+    count = shown_count(match.group("n"), match.group("unit"))
+    if count is None:
         if not quiet:
             page.note(page.title_line, f"unreadable {name} count {value[:40]!r} (more than any forum shows); used 0")
         return 0
-    return int(round(float(digits) * scale))
+    return count
 
 
 def _shown_date(label: str, scraped_on: str) -> str:
